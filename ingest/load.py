@@ -1,0 +1,85 @@
+"""Write one validated extract into the warehouse in a single transaction: the batch row in
+``ops.batches``, the typed rows in ``raw.<source>``, the broken rows in ``ops.quarantine``.
+
+A batch for the same source and reporting period that is already active is marked superseded in the
+same transaction, so totals always come from the latest extract of each period. The same file (same
+sha256) is never loaded twice: ``unique (source, file_sha256)`` makes a second load a no-op.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from ingest.contract import Contract
+from ingest.validate import Period, Validated
+from taskforce.warehouse import Warehouse
+
+QUARANTINE_TYPES = {"batch_id": "text", "source": "text", "source_row": "bigint", "rules": "text",
+                    "reason": "text", "payload": "text"}
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    name: str
+    sha256: str
+    size: int
+    encoding: str
+    received_at: datetime
+
+
+def batch_id_for(contract: Contract, period: Period, sha256: str) -> str:
+    return f"{contract.source}:{period.label}:{sha256[:12]}"
+
+
+def raw_types(contract: Contract) -> dict[str, str]:
+    return {**{c.name: c.sql_type for c in contract.columns}, "_batch_id": "text", "_source_row": "bigint"}
+
+
+def ensure_raw_table(wh: Warehouse, contract: Contract) -> None:
+    columns = ",\n    ".join(f'"{name}" {sql_type}' for name, sql_type in raw_types(contract).items())
+    wh.script(f"create schema if not exists raw; create table if not exists {contract.raw_table} (\n    {columns}\n)")
+
+
+def existing_batch(wh: Warehouse, source: str, sha256: str) -> tuple[str, str] | None:
+    rows = wh.fetchall("select batch_id, status from ops.batches where source = ? and file_sha256 = ?",
+                       (source, sha256))
+    return (rows[0][0], rows[0][1]) if rows else None
+
+
+def write_batch(wh: Warehouse, contract: Contract, period: Period, info: FileInfo, checked: Validated) -> str:
+    """Load one batch atomically and return its id."""
+    batch_id = batch_id_for(contract, period, info.sha256)
+    rows = checked.rows.assign(_batch_id=batch_id)
+    quarantine = checked.quarantine.assign(batch_id=batch_id, source=contract.source)
+    with wh.transaction():
+        if wh.engine == "postgres":  # serialise loads of the same source and period
+            wh.execute("select pg_advisory_xact_lock(hashtext(?))", (f"{contract.source}|{period.label}",))
+        previous = wh.fetchall(
+            "select batch_id from ops.batches where source = ? and period = ? and status = 'active'",
+            (contract.source, period.label),
+        )
+        supersedes = previous[0][0] if previous else None
+        if supersedes:
+            wh.execute("update ops.batches set status = 'superseded' where batch_id = ?", (supersedes,))
+        wh.execute(
+            "insert into ops.batches (batch_id, agency, source, period, period_start, period_end, file_name, "
+            "file_sha256, file_bytes, encoding, contract_version, received_at, loaded_at, rows_read, "
+            "rows_loaded, rows_quarantined, status, supersedes_batch_id) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)",
+            (batch_id, contract.agency, contract.source, period.label, period.start, period.end, info.name,
+             info.sha256, info.size, info.encoding, contract.version, info.received_at.replace(tzinfo=None),
+             datetime.now(UTC).replace(tzinfo=None), checked.rows_read, len(rows), len(quarantine), supersedes),
+        )
+        wh.append(contract.raw_table, rows, raw_types(contract))
+        wh.append("ops.quarantine", quarantine, QUARANTINE_TYPES)
+    return batch_id
+
+
+def record_rejection(wh: Warehouse, info: FileInfo, contract: Contract | None, problem: str) -> None:
+    wh.execute(
+        "insert into ops.rejected_files (file_name, file_sha256, source, agency, received_at, problem) "
+        "values (?, ?, ?, ?, ?, ?)",
+        (info.name, info.sha256, contract.source if contract else None, contract.agency if contract else None,
+         info.received_at.replace(tzinfo=None), problem),
+    )

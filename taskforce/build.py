@@ -1,0 +1,92 @@
+"""Build the warehouse with dbt for the configured engine, record the build in ``ops.builds`` and, on
+DuckDB, publish a snapshot for the dashboards.
+
+DuckDB allows one writer process per file and a reader would block a build, so dashboards never read
+the file dbt writes: after a successful build the file is checkpointed, copied, and the copy is swapped
+in with an atomic rename. A failed build publishes nothing, so dashboards keep the last good warehouse.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ingest.contract import load_registry
+from ingest.load import ensure_raw_table
+from taskforce.settings import Settings
+from taskforce.warehouse import connect
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    build_id: str
+    ok: bool
+    message: str
+
+
+def dbt_executable() -> str:
+    beside_python = Path(sys.executable).with_name("dbt")
+    return str(beside_python) if beside_python.exists() else (shutil.which("dbt") or "dbt")
+
+
+def dbt_command(settings: Settings, *args: str) -> list[str]:
+    project = settings.dbt_project_dir
+    return [dbt_executable(), *args, "--project-dir", str(project), "--profiles-dir", str(project)]
+
+
+def run_dbt(settings: Settings, *args: str, quiet: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run dbt with the warehouse URL in its environment; artifacts go under the data folder per engine."""
+    env = settings.dbt_env()
+    artifacts = settings.data_dir / "dbt" / settings.engine
+    env["DBT_TARGET_PATH"] = str(artifacts / "target")
+    env["DBT_LOG_PATH"] = str(artifacts / "logs")
+    env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    return subprocess.run(dbt_command(settings, *args), env=env, text=True, check=False,
+                          capture_output=quiet, cwd=settings.dbt_project_dir)
+
+
+def prepare(settings: Settings) -> None:
+    """Make sure ops and every source's raw table exist, so a build works before the first ingest."""
+    with connect(settings) as wh:
+        wh.ensure_ops()
+        for contract in load_registry().values():
+            ensure_raw_table(wh, contract)
+
+
+def publish_duckdb(settings: Settings) -> Path:
+    import duckdb
+
+    with duckdb.connect(str(settings.duckdb_path)) as con:
+        con.execute("checkpoint")
+    target = settings.serving_path
+    staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    shutil.copyfile(settings.duckdb_path, staging)
+    os.replace(staging, target)  # atomic: readers see the old file or the new one, never half of one
+    return target
+
+
+def build(settings: Settings, full_refresh: bool = False, quiet: bool = False) -> BuildResult:
+    prepare(settings)
+    build_id = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    command = ["build", *(["--full-refresh"] if full_refresh else [])]
+    with connect(settings) as wh:
+        wh.execute("insert into ops.builds (build_id, engine, started_at, status, command) values (?, ?, ?, ?, ?)",
+                   (build_id, settings.engine, datetime.now(UTC).replace(tzinfo=None), "running",
+                    "dbt " + " ".join(command)))
+    result = run_dbt(settings, *command, quiet=quiet)
+    ok = result.returncode == 0
+    message = "dbt build passed" if ok else f"dbt build failed (exit {result.returncode}); see the dbt log above"
+    with connect(settings) as wh:
+        wh.execute("update ops.builds set finished_at = ?, status = ?, message = ? where build_id = ?",
+                   (datetime.now(UTC).replace(tzinfo=None), "success" if ok else "failed", message, build_id))
+    if ok and settings.engine == "duckdb":
+        publish_duckdb(settings)
+    if not ok and quiet:
+        message += "\n" + (result.stdout or "")[-4000:]
+    return BuildResult(build_id, ok, message)

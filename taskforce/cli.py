@@ -1,0 +1,153 @@
+"""The ``taskforce`` command: the front door to the whole flow.
+
+    taskforce demo        generate demo extracts, ingest them, build, serve the dashboard
+    taskforce ingest F..  load agency extract files (quarantining broken rows)
+    taskforce build       run dbt against the configured warehouse
+    taskforce dashboard   serve the Streamlit dashboards
+    taskforce status      batches loaded per agency and the last build
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from taskforce.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
+
+
+def _print_ingest(result: object) -> None:
+    from ingest.run import IngestResult
+
+    assert isinstance(result, IngestResult)
+    if result.outcome == "loaded":
+        print(f"{result.file_name}: loaded as {result.batch_id}: {result.rows_read} rows read, "
+              f"{result.rows_loaded} loaded, {result.rows_quarantined} quarantined")
+        for reason in result.quarantine_reasons[:20]:
+            print(f"    quarantined {reason}")
+        if len(result.quarantine_reasons) > 20:
+            print(f"    ... and {len(result.quarantine_reasons) - 20} more (see ops.quarantine)")
+    elif result.outcome == "already_loaded":
+        print(f"{result.file_name}: {result.message}")
+    else:
+        print(f"REJECTED {result.message}")
+
+
+def cmd_ingest(settings: Settings, paths: Sequence[Path], source: str | None, period: str | None) -> int:
+    from ingest.run import ingest_file
+    from taskforce.warehouse import connect
+
+    missing = [p for p in paths if not p.is_file()]
+    if missing:
+        for path in missing:
+            print(f"REJECTED {path}: no such file", file=sys.stderr)
+        return 2
+    rejected = 0
+    with connect(settings) as wh:
+        for path in paths:
+            result = ingest_file(wh, path, source=source, period=period)
+            _print_ingest(result)
+            rejected += result.outcome == "rejected"
+    return 1 if rejected else 0
+
+
+def cmd_build(settings: Settings, full_refresh: bool) -> int:
+    from taskforce.build import build
+
+    result = build(settings, full_refresh=full_refresh)
+    print(f"build {result.build_id}: {result.message}")
+    if result.ok and settings.engine == "duckdb":
+        print(f"published {settings.serving_path} for the dashboards")
+    return 0 if result.ok else 1
+
+
+def cmd_status(settings: Settings) -> int:
+    from taskforce.status import batches_summary, last_build
+
+    print(f"warehouse: {settings.engine}")
+    summary = batches_summary(settings)
+    if summary.empty:
+        print("no batches loaded yet")
+    else:
+        print(summary.to_string(index=False))
+    build = last_build(settings)
+    if build is None:
+        print("no build yet")
+    else:
+        print(f"last build {build['build_id']}: {build['status']} (started {build['started_at']}, "
+              f"finished {build['finished_at']})")
+    return 0
+
+
+def dashboard_command(port: int, address: str) -> list[str]:
+    return [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboards" / "app.py"),
+            "--server.port", str(port), "--server.address", address]
+
+
+def cmd_dashboard(port: int, address: str) -> int:
+    print(f"serving the dashboards on http://{address}:{port} (Ctrl+C to stop)", flush=True)
+    try:
+        return subprocess.call(dashboard_command(port, address), cwd=PROJECT_ROOT)
+    except KeyboardInterrupt:
+        return 0
+
+
+def cmd_demo(settings: Settings, serve: bool, port: int, address: str) -> int:
+    from taskforce.demo_data import write_demo_extracts
+
+    paths = write_demo_extracts(settings.demo_dir)
+    print(f"wrote {len(paths)} demo extracts to {settings.demo_dir}")
+    if cmd_ingest(settings, paths, None, None) != 0:
+        return 1
+    if cmd_build(settings, full_refresh=False) != 0:
+        return 1
+    cmd_status(settings)
+    if not serve:
+        print(f"dashboard: run `taskforce dashboard` and open http://{address}:{port}")
+        return 0
+    return cmd_dashboard(port, address)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="taskforce", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="generate demo extracts, ingest, build and serve the dashboard")
+    demo.add_argument("--no-serve", action="store_true", help="stop after the build")
+    ingest = sub.add_parser("ingest", help="load agency extract files")
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="FILE")
+    ingest.add_argument("--source", help="source name, when the file name does not follow the convention")
+    ingest.add_argument("--period", help="reporting period YYYY or YYYY-MM, when not in the file name")
+    build = sub.add_parser("build", help="build the warehouse with dbt")
+    build.add_argument("--full-refresh", action="store_true")
+    sub.add_parser("status", help="batches loaded per agency and the last build")
+    dashboard = sub.add_parser("dashboard", help="serve the Streamlit dashboards")
+    for command in (demo, dashboard):
+        command.add_argument("--port", type=int, default=8501)
+        command.add_argument("--address", default="127.0.0.1", help="bind address (default: localhost only)")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "ingest":
+        return cmd_ingest(settings, args.paths, args.source, args.period)
+    if args.command == "build":
+        return cmd_build(settings, args.full_refresh)
+    if args.command == "status":
+        return cmd_status(settings)
+    if args.command == "dashboard":
+        return cmd_dashboard(args.port, args.address)
+    return cmd_demo(settings, serve=not args.no_serve, port=args.port, address=args.address)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,171 @@
+"""A thin, engine-neutral connection to the warehouse for the Python side (ingest, build bookkeeping,
+status). SQL is written with ``?`` placeholders and portable types; bulk loads use each engine's
+native path (DuckDB reads the DataFrame directly, PostgreSQL gets a COPY), never ``to_sql``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import pandas as pd
+
+from taskforce.settings import Settings
+
+OPS_DDL = """
+create schema if not exists ops;
+create table if not exists ops.batches (
+    batch_id text primary key,
+    agency text not null,
+    source text not null,
+    period text not null,
+    period_start date not null,
+    period_end date not null,
+    file_name text not null,
+    file_sha256 text not null,
+    file_bytes bigint not null,
+    encoding text not null,
+    contract_version integer not null,
+    received_at timestamp not null,
+    loaded_at timestamp not null,
+    rows_read bigint not null,
+    rows_loaded bigint not null,
+    rows_quarantined bigint not null,
+    status text not null,
+    supersedes_batch_id text,
+    unique (source, file_sha256),
+    check (rows_read = rows_loaded + rows_quarantined)
+);
+create table if not exists ops.quarantine (
+    batch_id text not null,
+    source text not null,
+    source_row bigint not null,
+    rules text not null,
+    reason text not null,
+    payload text not null,
+    primary key (batch_id, source_row)
+);
+create table if not exists ops.rejected_files (
+    file_name text not null,
+    file_sha256 text not null,
+    source text,
+    agency text,
+    received_at timestamp not null,
+    problem text not null
+);
+create table if not exists ops.builds (
+    build_id text primary key,
+    engine text not null,
+    started_at timestamp not null,
+    finished_at timestamp,
+    status text not null,
+    command text not null,
+    message text
+);
+"""
+
+
+class Warehouse:
+    """One open connection. Use ``transaction()`` for anything that must be all-or-nothing."""
+
+    def __init__(self, settings: Settings, read_only: bool = False) -> None:
+        self.engine = settings.engine
+        if self.engine == "duckdb":
+            import duckdb
+
+            path = settings.duckdb_path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._con = duckdb.connect(str(path), read_only=read_only)
+        else:
+            import psycopg
+
+            self._con = psycopg.connect(settings.warehouse_url, autocommit=True)
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _sql(self, sql: str) -> str:
+        return sql if self.engine == "duckdb" else sql.replace("?", "%s")
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        if self.engine == "duckdb":
+            self._con.execute(sql, list(params))
+        else:
+            with self._con.cursor() as cur:
+                cur.execute(self._sql(sql), params)
+
+    def script(self, sql: str) -> None:
+        """Run several statements separated by semicolons (DDL; no parameters)."""
+        for statement in (s.strip() for s in sql.split(";")):
+            if statement:
+                self.execute(statement)
+
+    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        if self.engine == "duckdb":
+            return self._con.execute(sql, list(params)).fetchall()
+        with self._con.cursor() as cur:
+            cur.execute(self._sql(sql), params)
+            return cur.fetchall()
+
+    def frame(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        if self.engine == "duckdb":
+            return self._con.execute(sql, list(params)).df()
+        with self._con.cursor() as cur:
+            cur.execute(self._sql(sql), params)
+            names = [d.name for d in cur.description or []]
+            return pd.DataFrame(cur.fetchall(), columns=names)
+
+    def table_exists(self, schema: str, table: str) -> bool:
+        rows = self.fetchall(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+            (schema, table),
+        )
+        return rows[0][0] > 0
+
+    @contextmanager
+    def transaction(self) -> Iterator[Warehouse]:
+        if self.engine == "duckdb":
+            self._con.begin()
+            try:
+                yield self
+            except BaseException:
+                self._con.rollback()
+                raise
+            self._con.commit()
+        else:
+            with self._con.transaction():
+                yield self
+
+    def append(self, table: str, frame: pd.DataFrame, sql_types: dict[str, str]) -> None:
+        """Bulk-append a DataFrame whose columns are the keys of ``sql_types``."""
+        columns = list(sql_types)
+        if frame.empty:
+            return
+        if self.engine == "duckdb":
+            self._con.register("_incoming", frame[columns])
+            try:
+                select = ", ".join(f'cast("{c}" as {t}) as "{c}"' for c, t in sql_types.items())
+                quoted = ", ".join(f'"{c}"' for c in columns)
+                self._con.execute(f"insert into {table} ({quoted}) select {select} from _incoming")
+            finally:
+                self._con.unregister("_incoming")
+            return
+        rows = frame[columns].astype(object).where(frame[columns].notna(), None)
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        with self._con.cursor() as cur, cur.copy(f"copy {table} ({quoted}) from stdin") as copy:
+            for record in rows.itertuples(index=False, name=None):
+                copy.write_row(record)
+
+    def ensure_ops(self) -> None:
+        self.script(OPS_DDL)
+
+
+def connect(settings: Settings, read_only: bool = False) -> Warehouse:
+    return Warehouse(settings, read_only=read_only)
