@@ -8,6 +8,7 @@ in with an atomic rename. A failed build publishes nothing, so dashboards keep t
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -51,6 +52,34 @@ def run_dbt(settings: Settings, *args: str, quiet: bool = False) -> subprocess.C
                           capture_output=quiet, cwd=settings.dbt_project_dir)
 
 
+# Tests whose failing rows hold codes, never person-level values, so they can be shown to whoever
+# runs the build: they say exactly which code to add to a seed or fix at the agency.
+SHOWABLE_TESTS = ("code_is_mapped_", "accepted_values_", "relationships_")
+
+
+def failed_tests(settings: Settings, limit: int = 5) -> list[str]:
+    """One line per failed dbt test, with the offending codes for the tests that are safe to show."""
+    results_path = settings.data_dir / "dbt" / settings.engine / "target" / "run_results.json"
+    if not results_path.exists():
+        return []
+    results = json.loads(results_path.read_text(encoding="utf-8")).get("results", [])
+    lines = []
+    with connect(settings) as wh:
+        for result in results:
+            unique_id = result.get("unique_id", "")
+            if not unique_id.startswith("test.") or result.get("status") not in {"fail", "error"}:
+                continue
+            name = unique_id.split(".")[2]
+            line = f"{name}: {result.get('message') or result.get('status')}"
+            sql = result.get("compiled_code")
+            if sql and name.startswith(SHOWABLE_TESTS) and result.get("status") == "fail":
+                rows = wh.frame(f"select * from ({sql}) as failing limit {limit}")
+                line += "; failing rows: " + "; ".join(
+                    ", ".join(f"{k}={v}" for k, v in row.items()) for row in rows.to_dict("records"))
+            lines.append(line)
+    return lines
+
+
 def prepare(settings: Settings) -> None:
     """Make sure ops and every source's raw table exist, so a build works before the first ingest."""
     with connect(settings) as wh:
@@ -81,12 +110,16 @@ def build(settings: Settings, full_refresh: bool = False, quiet: bool = False) -
                     "dbt " + " ".join(command)))
     result = run_dbt(settings, *command, quiet=quiet)
     ok = result.returncode == 0
-    message = "dbt build passed" if ok else f"dbt build failed (exit {result.returncode}); see the dbt log above"
+    message = "dbt build passed" if ok else f"dbt build failed (exit {result.returncode})"
     with connect(settings) as wh:
         wh.execute("update ops.builds set finished_at = ?, status = ?, message = ? where build_id = ?",
                    (datetime.now(UTC).replace(tzinfo=None), "success" if ok else "failed", message, build_id))
     if ok and settings.engine == "duckdb":
         publish_duckdb(settings)
-    if not ok and quiet:
-        message += "\n" + (result.stdout or "")[-4000:]
+    if not ok:
+        details = failed_tests(settings)
+        if details:
+            message += "\nfailed tests:\n  " + "\n  ".join(details)
+        elif quiet:
+            message += "\n" + (result.stdout or "")[-4000:]
     return BuildResult(build_id, ok, message)

@@ -1,0 +1,125 @@
+"""Shared fixtures: demo extracts, and a warehouse per engine built from them with the real pipeline.
+
+PostgreSQL runs when TASKFORCE_TEST_POSTGRES_URL points at a server and a role with CREATEDB: every
+PostgreSQL warehouse in the tests is a fresh database made for it and dropped afterwards, so tests never
+see each other's data. Without the variable the PostgreSQL tests are skipped, unless
+TASKFORCE_REQUIRE_POSTGRES=1 (as in CI), where a missing server is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+from ingest.run import ingest_file
+from taskforce.build import build
+from taskforce.demo_data import write_demo_extracts
+from taskforce.settings import Settings, load_settings
+from taskforce.warehouse import connect
+
+PG_URL_VARIABLE = "TASKFORCE_TEST_POSTGRES_URL"
+_created_databases: list[str] = []
+
+
+def postgres_url() -> str | None:
+    url = os.environ.get(PG_URL_VARIABLE)
+    if url:
+        return url
+    if os.environ.get("TASKFORCE_REQUIRE_POSTGRES") == "1":
+        pytest.fail(f"TASKFORCE_REQUIRE_POSTGRES=1 but {PG_URL_VARIABLE} is not set")
+    pytest.skip(f"no PostgreSQL configured ({PG_URL_VARIABLE})")
+    return None
+
+
+def fresh_postgres_database(url: str) -> str:
+    """Create an empty database next to the configured one and return its URL."""
+    import psycopg
+
+    name = f"taskforce_t_{uuid.uuid4().hex[:10]}"
+    try:
+        with psycopg.connect(url, autocommit=True) as con:
+            con.execute(f"create database {name}")
+    except psycopg.Error as exc:
+        pytest.fail(f"cannot create a test database through {PG_URL_VARIABLE}: {exc.__class__.__name__}: {exc}")
+    _created_databases.append(name)
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def drop_test_databases() -> None:
+    url = os.environ.get(PG_URL_VARIABLE)
+    if not url or not _created_databases:
+        return
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as con:
+        for name in _created_databases:
+            con.execute(f"drop database if exists {name} with (force)")
+    _created_databases.clear()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    drop_test_databases()
+
+
+def settings_for(engine: str, data_dir: Path) -> Settings:
+    env = {"TASKFORCE_DATA_DIR": str(data_dir)}
+    if engine == "postgres":
+        url = postgres_url()
+        assert url
+        env["TASKFORCE_WAREHOUSE_URL"] = fresh_postgres_database(url)
+    else:
+        env["TASKFORCE_WAREHOUSE_URL"] = f"duckdb:///{data_dir / 'warehouse.duckdb'}"
+    return load_settings(env)
+
+
+@pytest.fixture(scope="session")
+def demo_paths(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    return write_demo_extracts(tmp_path_factory.mktemp("demo_extracts"))
+
+
+@pytest.fixture
+def empty_duckdb(tmp_path: Path) -> Settings:
+    return settings_for("duckdb", tmp_path)
+
+
+@pytest.fixture
+def empty_postgres(tmp_path: Path) -> Settings:
+    return settings_for("postgres", tmp_path)
+
+
+def ingest_and_build(settings: Settings, paths: list[Path]) -> None:
+    with connect(settings) as wh:
+        for path in paths:
+            result = ingest_file(wh, path)
+            assert result.outcome == "loaded", result.message
+    outcome = build(settings, quiet=True)
+    assert outcome.ok, outcome.message
+
+
+_built: dict[str, Settings] = {}
+
+
+def built_warehouse(engine: str, factory: pytest.TempPathFactory, paths: list[Path]) -> Settings:
+    """The demo warehouse, ingested and built once per engine for the whole session."""
+    if engine not in _built:
+        settings = settings_for(engine, factory.mktemp(f"built_{engine}"))
+        ingest_and_build(settings, paths)
+        _built[engine] = settings
+    return _built[engine]
+
+
+@pytest.fixture(scope="session", params=["duckdb", "postgres"])
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+          demo_paths: list[Path]) -> Iterator[Settings]:
+    yield built_warehouse(request.param, tmp_path_factory, demo_paths)
+
+
+@pytest.fixture(scope="session")
+def built_duckdb(tmp_path_factory: pytest.TempPathFactory, demo_paths: list[Path]) -> Settings:
+    return built_warehouse("duckdb", tmp_path_factory, demo_paths)
