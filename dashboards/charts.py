@@ -12,7 +12,12 @@ def yearly_trend_figure(trend: pd.DataFrame, labels: dict[str, str]) -> go.Figur
     figure = go.Figure()
     for column in ("victims_identified", "returns"):
         figure.add_bar(x=trend["year"], y=trend[column], name=labels[column], marker_color=PALETTE[column])
-    figure.update_layout(barmode="group", height=360, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                         legend={"orientation": "h", "y": 1.12}, xaxis={"dtick": 1, "title": None},
-                         yaxis={"title": None})
+    figure.update_layout(
+        barmode="group",
+        height=360,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "y": 1.12},
+        xaxis={"dtick": 1, "title": None},
+        yaxis={"title": None},
+    )
     return figure

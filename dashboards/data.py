@@ -25,8 +25,9 @@ class WarehouseNotReady(RuntimeError):
 @cache
 def _postgres_engine(url: str) -> sa.Engine:
     driver_url = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url)
-    return sa.create_engine(driver_url, pool_pre_ping=True, pool_size=4,
-                            connect_args={"prepare_threshold": None})
+    return sa.create_engine(
+        driver_url, pool_pre_ping=True, pool_size=4, connect_args={"prepare_threshold": None}
+    )
 
 
 def query(sql: str, params: dict[str, Any] | None = None, settings: Settings | None = None) -> pd.DataFrame:
@@ -71,7 +72,8 @@ def headline(first_year: int, last_year: int, settings: Settings | None = None) 
         from marts.fct_identifications
         where identification_year between :first_year and :last_year
         """,
-        span, settings,
+        span,
+        settings,
     ).iloc[0]
     returns = query(
         """
@@ -80,7 +82,8 @@ def headline(first_year: int, last_year: int, settings: Settings | None = None) 
         from marts.fct_returns
         where return_year between :first_year and :last_year
         """,
-        span, settings,
+        span,
+        settings,
     ).iloc[0]
     identified = int(ident["victims_identified"])
     n_returns = int(returns["returns"])
@@ -104,7 +107,8 @@ def yearly_trend(first_year: int, last_year: int, settings: Settings | None = No
         where identification_status = 'identified' and identification_year between :first_year and :last_year
         group by identification_year
         """,
-        span, settings,
+        span,
+        settings,
     )
     returns = query(
         """
@@ -113,7 +117,8 @@ def yearly_trend(first_year: int, last_year: int, settings: Settings | None = No
         where return_year between :first_year and :last_year
         group by return_year
         """,
-        span, settings,
+        span,
+        settings,
     )
     years = pd.DataFrame({"year": range(first_year, last_year + 1)})
     trend = years.merge(ident, on="year", how="left").merge(returns, on="year", how="left")

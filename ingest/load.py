@@ -15,8 +15,14 @@ from ingest.contract import Contract
 from ingest.validate import Period, Validated
 from taskforce.warehouse import Warehouse
 
-QUARANTINE_TYPES = {"batch_id": "text", "source": "text", "source_row": "bigint", "rules": "text",
-                    "reason": "text", "payload": "text"}
+QUARANTINE_TYPES = {
+    "batch_id": "text",
+    "source": "text",
+    "source_row": "bigint",
+    "rules": "text",
+    "reason": "text",
+    "payload": "text",
+}
 
 
 @dataclass(frozen=True)
@@ -37,13 +43,14 @@ def raw_types(contract: Contract) -> dict[str, str]:
 
 
 def ensure_raw_table(wh: Warehouse, contract: Contract) -> None:
-    columns = ",\n    ".join(f'"{name}" {sql_type}' for name, sql_type in raw_types(contract).items())
-    wh.script(f"create schema if not exists raw; create table if not exists {contract.raw_table} (\n    {columns}\n)")
+    columns = ", ".join(f'"{name}" {sql_type}' for name, sql_type in raw_types(contract).items())
+    wh.script(f"create schema if not exists raw; create table if not exists {contract.raw_table} ({columns})")
 
 
 def existing_batch(wh: Warehouse, source: str, sha256: str) -> tuple[str, str] | None:
-    rows = wh.fetchall("select batch_id, status from ops.batches where source = ? and file_sha256 = ?",
-                       (source, sha256))
+    rows = wh.fetchall(
+        "select batch_id, status from ops.batches where source = ? and file_sha256 = ?", (source, sha256)
+    )
     return (rows[0][0], rows[0][1]) if rows else None
 
 
@@ -67,9 +74,25 @@ def write_batch(wh: Warehouse, contract: Contract, period: Period, info: FileInf
             "file_sha256, file_bytes, encoding, contract_version, received_at, loaded_at, rows_read, "
             "rows_loaded, rows_quarantined, status, supersedes_batch_id) "
             "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)",
-            (batch_id, contract.agency, contract.source, period.label, period.start, period.end, info.name,
-             info.sha256, info.size, info.encoding, contract.version, info.received_at.replace(tzinfo=None),
-             datetime.now(UTC).replace(tzinfo=None), checked.rows_read, len(rows), len(quarantine), supersedes),
+            (
+                batch_id,
+                contract.agency,
+                contract.source,
+                period.label,
+                period.start,
+                period.end,
+                info.name,
+                info.sha256,
+                info.size,
+                info.encoding,
+                contract.version,
+                info.received_at.replace(tzinfo=None),
+                datetime.now(UTC).replace(tzinfo=None),
+                checked.rows_read,
+                len(rows),
+                len(quarantine),
+                supersedes,
+            ),
         )
         wh.append(contract.raw_table, rows, raw_types(contract))
         wh.append("ops.quarantine", quarantine, QUARANTINE_TYPES)
@@ -80,6 +103,12 @@ def record_rejection(wh: Warehouse, info: FileInfo, contract: Contract | None, p
     wh.execute(
         "insert into ops.rejected_files (file_name, file_sha256, source, agency, received_at, problem) "
         "values (?, ?, ?, ?, ?, ?)",
-        (info.name, info.sha256, contract.source if contract else None, contract.agency if contract else None,
-         info.received_at.replace(tzinfo=None), problem),
+        (
+            info.name,
+            info.sha256,
+            contract.source if contract else None,
+            contract.agency if contract else None,
+            info.received_at.replace(tzinfo=None),
+            problem,
+        ),
     )

@@ -15,8 +15,23 @@ from ingest.contract import Contract
 from ingest.errors import ExtractRejected
 
 # Turkish letters folded explicitly: str.lower() maps İ to "i̇" and I to "i".
-_TURKISH_FOLD = str.maketrans({"İ": "i", "I": "i", "ı": "i", "Ş": "s", "ş": "s", "Ğ": "g", "ğ": "g",
-                               "Ü": "u", "ü": "u", "Ö": "o", "ö": "o", "Ç": "c", "ç": "c"})
+_TURKISH_FOLD = str.maketrans(
+    {
+        "İ": "i",
+        "I": "i",
+        "ı": "i",
+        "Ş": "s",
+        "ş": "s",
+        "Ğ": "g",
+        "ğ": "g",
+        "Ü": "u",
+        "ü": "u",
+        "Ö": "o",
+        "ö": "o",
+        "Ç": "c",
+        "ç": "c",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -44,7 +59,8 @@ def decode(data: bytes, contract: Contract, file_name: str) -> tuple[str, str]:
         raise ExtractRejected(file_name, "the file is empty.", "Export the extract again with its rows.")
     if b"\x00" in data:
         raise ExtractRejected(
-            file_name, "the file contains NUL bytes, so it is not a plain-text CSV export.",
+            file_name,
+            "the file contains NUL bytes, so it is not a plain-text CSV export.",
             "Save it again as CSV from the spreadsheet program.",
         )
     for encoding in contract.encodings:
@@ -88,12 +104,16 @@ def map_header(labels: list[str], contract: Contract, file_name: str) -> tuple[s
         )
     duplicated = sorted({n for n in mapped if mapped.count(n) > 1})
     if duplicated:
-        raise ExtractRejected(file_name, f"these columns appear twice: {', '.join(duplicated)}.",
-                              "Keep one of each.")
+        raise ExtractRejected(
+            file_name, f"these columns appear twice: {', '.join(duplicated)}.", "Keep one of each."
+        )
     missing = [c.name for c in contract.columns if c.required and c.name not in mapped]
     if missing:
-        raise ExtractRejected(file_name, f"required columns are missing: {', '.join(missing)}.",
-                              "Add them as described in docs/extract-spec.md.")
+        raise ExtractRejected(
+            file_name,
+            f"required columns are missing: {', '.join(missing)}.",
+            "Add them as described in docs/extract-spec.md.",
+        )
     return tuple(mapped)
 
 
@@ -113,10 +133,14 @@ def read_extract(data: bytes, contract: Contract, file_name: str) -> ParsedExtra
             records.append(Record(reader.line_num, tuple(row)))
     except csv.Error as exc:
         raise ExtractRejected(
-            file_name, f"the CSV structure breaks near line {reader.line_num} ({exc}).",
+            file_name,
+            f"the CSV structure breaks near line {reader.line_num} ({exc}).",
             "Check for an unclosed quote in that line.",
         ) from exc
     if not records:
-        raise ExtractRejected(file_name, "the file has a header but no data rows.",
-                              "Send the extract with its rows, or tell the Task Force there is nothing to report.")
+        raise ExtractRejected(
+            file_name,
+            "the file has a header but no data rows.",
+            "Send the extract with its rows, or tell the Task Force there is nothing to report.",
+        )
     return ParsedExtract(encoding=encoding, columns=columns, records=tuple(records))

@@ -30,52 +30,83 @@ class IngestResult:
     quarantine_reasons: tuple[str, ...] = ()
 
 
-def _identify(path: Path, registry: dict[str, Contract], source: str | None, period: str | None
-              ) -> tuple[Contract, str]:
+def _identify(
+    path: Path, registry: dict[str, Contract], source: str | None, period: str | None
+) -> tuple[Contract, str]:
     if source:
         if source not in registry:
-            raise ExtractRejected(path.name, f"there is no source named '{source}'.",
-                                  f"Known sources: {', '.join(sorted(registry))}.")
+            raise ExtractRejected(
+                path.name,
+                f"there is no source named '{source}'.",
+                f"Known sources: {', '.join(sorted(registry))}.",
+            )
         contract = registry[source]
     else:
         found = contract_for_file(path.name, registry)
         if found is None:
-            raise ExtractRejected(path.name, "the file name does not match any source.",
-                                  "Name it as docs/extract-spec.md says (e.g. tnp_identifications_2008.csv), "
-                                  "or pass --source and --period.")
+            raise ExtractRejected(
+                path.name,
+                "the file name does not match any source.",
+                "Name it as docs/extract-spec.md says (e.g. tnp_identifications_2008.csv), "
+                "or pass --source and --period.",
+            )
         contract = found
     label = period or contract.period_of(path.name)
     if not label:
-        raise ExtractRejected(path.name, "the reporting period is not in the file name.", "Pass --period YYYY.")
+        raise ExtractRejected(
+            path.name, "the reporting period is not in the file name.", "Pass --period YYYY."
+        )
     return contract, label
 
 
-def ingest_file(wh: Warehouse, path: Path, source: str | None = None, period: str | None = None,
-                registry: dict[str, Contract] | None = None) -> IngestResult:
+def ingest_file(
+    wh: Warehouse,
+    path: Path,
+    source: str | None = None,
+    period: str | None = None,
+    registry: dict[str, Contract] | None = None,
+) -> IngestResult:
     registry = registry or load_registry()
     data = path.read_bytes()
-    info = FileInfo(name=path.name, sha256=hashlib.sha256(data).hexdigest(), size=len(data), encoding="",
-                    received_at=datetime.now(UTC))
+    info = FileInfo(
+        name=path.name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        encoding="",
+        received_at=datetime.now(UTC),
+    )
     wh.ensure_ops()
     contract: Contract | None = None
     try:
         contract, label = _identify(path, registry, source, period)
         known = existing_batch(wh, contract.source, info.sha256)
         if known:
-            return IngestResult(path.name, "already_loaded", batch_id=known[0], source=contract.source,
-                                message=f"this exact file was already loaded as batch {known[0]} ({known[1]}); "
-                                        "nothing changed")
+            return IngestResult(
+                path.name,
+                "already_loaded",
+                batch_id=known[0],
+                source=contract.source,
+                message=f"this exact file was already loaded as batch {known[0]} ({known[1]}); "
+                "nothing changed",
+            )
         parsed = read_extract(data, contract, path.name)
         checked = validate(parsed, contract, parse_period(label, path.name))
     except ExtractRejected as rejected:
         record_rejection(wh, info, contract, str(rejected))
-        return IngestResult(path.name, "rejected", source=contract.source if contract else None,
-                            message=str(rejected))
+        return IngestResult(
+            path.name, "rejected", source=contract.source if contract else None, message=str(rejected)
+        )
     ensure_raw_table(wh, contract)
     file_info = FileInfo(info.name, info.sha256, info.size, parsed.encoding, info.received_at)
     batch_id = write_batch(wh, contract, parse_period(label, path.name), file_info, checked)
     return IngestResult(
-        path.name, "loaded", batch_id=batch_id, source=contract.source, period=label,
-        rows_read=checked.rows_read, rows_loaded=len(checked.rows), rows_quarantined=len(checked.quarantine),
+        path.name,
+        "loaded",
+        batch_id=batch_id,
+        source=contract.source,
+        period=label,
+        rows_read=checked.rows_read,
+        rows_loaded=len(checked.rows),
+        rows_quarantined=len(checked.quarantine),
         quarantine_reasons=tuple(checked.quarantine["reason"]),
     )

@@ -84,29 +84,45 @@ def _check_column(col: Column, text: pd.Series, problems: _Problems) -> pd.Serie
     if col.type == "date":
         parsed = pd.to_datetime(text.where(present), format=col.format, errors="coerce")
         bad = present & parsed.isna()
-        problems.add(bad, "date_format", f"column {col.name}: not a date in the form {_readable_format(col.format or '')}")
+        problems.add(
+            bad,
+            "date_format",
+            f"column {col.name}: not a date in the form {_readable_format(col.format or '')}",
+        )
         typed = parsed.dt.date.where(present & ~bad, None)
     elif col.type == "integer":
         is_int = text.str.fullmatch(r"-?\d{1,9}")
         problems.add(present & ~is_int, "not_integer", f"column {col.name}: not a whole number")
         numbers = pd.to_numeric(text.where(present & is_int), errors="coerce")
         if col.minimum is not None:
-            problems.add(numbers.lt(col.minimum).fillna(False), "out_of_range",
-                         f"column {col.name}: below the minimum {col.minimum}")
+            problems.add(
+                numbers.lt(col.minimum).fillna(False),
+                "out_of_range",
+                f"column {col.name}: below the minimum {col.minimum}",
+            )
         if col.maximum is not None:
-            problems.add(numbers.gt(col.maximum).fillna(False), "out_of_range",
-                         f"column {col.name}: above the maximum {col.maximum}")
+            problems.add(
+                numbers.gt(col.maximum).fillna(False),
+                "out_of_range",
+                f"column {col.name}: above the maximum {col.maximum}",
+            )
         typed = numbers.astype("Int64")
     elif col.type == "code":
         codes = col.codes or frozenset()
-        problems.add(present & ~text.isin(codes), "unknown_code",
-                     f"column {col.name}: not one of the codes listed for it in docs/extract-spec.md")
+        problems.add(
+            present & ~text.isin(codes),
+            "unknown_code",
+            f"column {col.name}: not one of the codes listed for it in docs/extract-spec.md",
+        )
     elif col.type == "code_set":
         codes = col.codes or frozenset()
         items = text.str.split(col.separator).map(lambda parts: [p.strip() for p in parts])
         unknown = items.map(lambda parts: any(p not in codes for p in parts))
-        problems.add(present & unknown, "unknown_code",
-                     f"column {col.name}: holds a value that is not one of its listed codes")
+        problems.add(
+            present & unknown,
+            "unknown_code",
+            f"column {col.name}: holds a value that is not one of its listed codes",
+        )
         typed = items.map(col.separator.join).where(present, None)
 
     if col.pattern:
@@ -123,8 +139,9 @@ def validate(parsed: ParsedExtract, contract: Contract, period: Period) -> Valid
     for position, record in enumerate(records):
         fields = [f.strip() for f in record.fields]
         if len(fields) != width:
-            problems.add_row(position, "field_count",
-                             f"the row has {len(fields)} fields; the header has {width}")
+            problems.add_row(
+                position, "field_count", f"the row has {len(fields)} fields; the header has {width}"
+            )
             fields = (fields + [""] * width)[:width]
         padded.append(fields)
 
@@ -138,8 +155,11 @@ def validate(parsed: ParsedExtract, contract: Contract, period: Period) -> Valid
 
     when = pd.to_datetime(typed[contract.period_column])
     outside = when.notna() & ((when.dt.date < period.start) | (when.dt.date > period.end))
-    problems.add(outside, "outside_period",
-                 f"column {contract.period_column}: outside the reporting period {period.label}")
+    problems.add(
+        outside,
+        "outside_period",
+        f"column {contract.period_column}: outside the reporting period {period.label}",
+    )
 
     lines = pd.Series([r.line for r in records])
     duplicated_row = text.duplicated(keep="first")
@@ -152,20 +172,30 @@ def validate(parsed: ParsedExtract, contract: Contract, period: Period) -> Valid
             dup = key.ne("") & key.duplicated(keep="first") & ~duplicated_row
             first = lines.groupby(key).transform("first")
             for position in dup.to_numpy().nonzero()[0]:
-                problems.add_row(int(position), "duplicate_key",
-                                 f"column {col.name}: the same value is already on line {first[position]}")
+                problems.add_row(
+                    int(position),
+                    "duplicate_key",
+                    f"column {col.name}: the same value is already on line {first[position]}",
+                )
 
     failed = problems.failed()
     rows = typed[~failed].copy()
     rows["_source_row"] = lines[~failed].astype("int64")
-    quarantine = pd.DataFrame({
-        "source_row": lines[failed].astype("int64"),
-        "rules": [",".join(dict.fromkeys(problems.rules[i])) for i in failed[failed].index],
-        "reason": [f"line {records[i].line}: " + "; ".join(problems.messages[i]) for i in failed[failed].index],
-        "payload": [json.dumps(dict(zip(parsed.columns, records[i].fields, strict=False)), ensure_ascii=False)
-                    for i in failed[failed].index],
-    })
+    quarantine = pd.DataFrame(
+        {
+            "source_row": lines[failed].astype("int64"),
+            "rules": [",".join(dict.fromkeys(problems.rules[i])) for i in failed[failed].index],
+            "reason": [
+                f"line {records[i].line}: " + "; ".join(problems.messages[i]) for i in failed[failed].index
+            ],
+            "payload": [
+                json.dumps(dict(zip(parsed.columns, records[i].fields, strict=False)), ensure_ascii=False)
+                for i in failed[failed].index
+            ],
+        }
+    )
     if len(rows) + len(quarantine) != len(records):  # the promise this module exists to keep
         raise AssertionError("validation lost rows")
-    return Validated(rows=rows.reset_index(drop=True), quarantine=quarantine.reset_index(drop=True),
-                     rows_read=len(records))
+    return Validated(
+        rows=rows.reset_index(drop=True), quarantine=quarantine.reset_index(drop=True), rows_read=len(records)
+    )

@@ -48,8 +48,14 @@ def run_dbt(settings: Settings, *args: str, quiet: bool = False) -> subprocess.C
     env["DBT_TARGET_PATH"] = str(artifacts / "target")
     env["DBT_LOG_PATH"] = str(artifacts / "logs")
     env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
-    return subprocess.run(dbt_command(settings, *args), env=env, text=True, check=False,
-                          capture_output=quiet, cwd=settings.dbt_project_dir)
+    return subprocess.run(
+        dbt_command(settings, *args),
+        env=env,
+        text=True,
+        check=False,
+        capture_output=quiet,
+        cwd=settings.dbt_project_dir,
+    )
 
 
 # Tests whose failing rows hold codes, never person-level values, so they can be shown to whoever
@@ -75,7 +81,8 @@ def failed_tests(settings: Settings, limit: int = 5) -> list[str]:
             if sql and name.startswith(SHOWABLE_TESTS) and result.get("status") == "fail":
                 rows = wh.frame(f"select * from ({sql}) as failing limit {limit}")
                 line += "; failing rows: " + "; ".join(
-                    ", ".join(f"{k}={v}" for k, v in row.items()) for row in rows.to_dict("records"))
+                    ", ".join(f"{k}={v}" for k, v in row.items()) for row in rows.to_dict("records")
+                )
             lines.append(line)
     return lines
 
@@ -105,15 +112,24 @@ def build(settings: Settings, full_refresh: bool = False, quiet: bool = False) -
     build_id = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     command = ["build", *(["--full-refresh"] if full_refresh else [])]
     with connect(settings) as wh:
-        wh.execute("insert into ops.builds (build_id, engine, started_at, status, command) values (?, ?, ?, ?, ?)",
-                   (build_id, settings.engine, datetime.now(UTC).replace(tzinfo=None), "running",
-                    "dbt " + " ".join(command)))
+        wh.execute(
+            "insert into ops.builds (build_id, engine, started_at, status, command) values (?, ?, ?, ?, ?)",
+            (
+                build_id,
+                settings.engine,
+                datetime.now(UTC).replace(tzinfo=None),
+                "running",
+                "dbt " + " ".join(command),
+            ),
+        )
     result = run_dbt(settings, *command, quiet=quiet)
     ok = result.returncode == 0
     message = "dbt build passed" if ok else f"dbt build failed (exit {result.returncode})"
     with connect(settings) as wh:
-        wh.execute("update ops.builds set finished_at = ?, status = ?, message = ? where build_id = ?",
-                   (datetime.now(UTC).replace(tzinfo=None), "success" if ok else "failed", message, build_id))
+        wh.execute(
+            "update ops.builds set finished_at = ?, status = ?, message = ? where build_id = ?",
+            (datetime.now(UTC).replace(tzinfo=None), "success" if ok else "failed", message, build_id),
+        )
     if ok and settings.engine == "duckdb":
         publish_duckdb(settings)
     if not ok:

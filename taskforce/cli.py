@@ -1,10 +1,10 @@
 """The ``taskforce`` command: the front door to the whole flow.
 
-    taskforce demo        generate demo extracts, ingest them, build, serve the dashboard
-    taskforce ingest F..  load agency extract files (quarantining broken rows)
-    taskforce build       run dbt against the configured warehouse
-    taskforce dashboard   serve the Streamlit dashboards
-    taskforce status      batches loaded per agency and the last build
+taskforce demo        generate demo extracts, ingest them, build, serve the dashboard
+taskforce ingest F..  load agency extract files (quarantining broken rows)
+taskforce build       run dbt against the configured warehouse
+taskforce dashboard   serve the Streamlit dashboards
+taskforce status      batches loaded per agency and the last build
 """
 
 from __future__ import annotations
@@ -23,8 +23,10 @@ def _print_ingest(result: object) -> None:
 
     assert isinstance(result, IngestResult)
     if result.outcome == "loaded":
-        print(f"{result.file_name}: loaded as {result.batch_id}: {result.rows_read} rows read, "
-              f"{result.rows_loaded} loaded, {result.rows_quarantined} quarantined")
+        print(
+            f"{result.file_name}: loaded as {result.batch_id}: {result.rows_read} rows read, "
+            f"{result.rows_loaded} loaded, {result.rows_quarantined} quarantined"
+        )
         for reason in result.quarantine_reasons[:20]:
             print(f"    quarantined {reason}")
         if len(result.quarantine_reasons) > 20:
@@ -76,14 +78,25 @@ def cmd_status(settings: Settings) -> int:
     if build is None:
         print("no build yet")
     else:
-        print(f"last build {build['build_id']}: {build['status']} (started {build['started_at']}, "
-              f"finished {build['finished_at']})")
+        print(
+            f"last build {build['build_id']}: {build['status']} (started {build['started_at']}, "
+            f"finished {build['finished_at']})"
+        )
     return 0
 
 
 def dashboard_command(port: int, address: str) -> list[str]:
-    return [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboards" / "app.py"),
-            "--server.port", str(port), "--server.address", address]
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(PROJECT_ROOT / "dashboards" / "app.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        address,
+    ]
 
 
 def cmd_dashboard(port: int, address: str) -> int:
@@ -111,8 +124,9 @@ def cmd_demo(settings: Settings, serve: bool, port: int, address: str) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="taskforce", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="taskforce", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser("demo", help="generate demo extracts, ingest, build and serve the dashboard")

@@ -26,16 +26,67 @@ YEARS = (2006, 2007, 2008, 2009, 2010)
 VICTIMS_PER_YEAR = {2006: 288, 2007: 182, 2008: 138, 2009: 131, 2010: 163}
 LABOUR_SHARE = {2006: 0.04, 2007: 0.07, 2008: 0.11, 2009: 0.16, 2010: 0.22}
 
-NATIONALITIES = {"MDA": 26, "UKR": 14, "RUS": 12, "UZB": 12, "KGZ": 8, "AZE": 6, "GEO": 5, "TKM": 5,
-                 "KAZ": 3, "ROU": 3, "BLR": 2, "TUR": 2, "NGA": 1, "IRN": 1}
-PROVINCES = {34: 33, 7: 14, 6: 8, 61: 7, 35: 7, 48: 5, 8: 4, 55: 4, 9: 3, 22: 3, 16: 2, 1: 2, 31: 2,
-             33: 2, 41: 1, 26: 1, 42: 1, 25: 1}
+NATIONALITIES = {
+    "MDA": 26,
+    "UKR": 14,
+    "RUS": 12,
+    "UZB": 12,
+    "KGZ": 8,
+    "AZE": 6,
+    "GEO": 5,
+    "TKM": 5,
+    "KAZ": 3,
+    "ROU": 3,
+    "BLR": 2,
+    "TUR": 2,
+    "NGA": 1,
+    "IRN": 1,
+}
+PROVINCES = {
+    34: 33,
+    7: 14,
+    6: 8,
+    61: 7,
+    35: 7,
+    48: 5,
+    8: 4,
+    55: 4,
+    9: 3,
+    22: 3,
+    16: 2,
+    1: 2,
+    31: 2,
+    33: 2,
+    41: 1,
+    26: 1,
+    42: 1,
+    25: 1,
+}
 REFERRAL = {"operasyon": 55, "hat_157": 15, "stk": 10, "konsolosluk": 8, "kendi_basvurusu": 7, "diger": 5}
 
-POLICE_HEADER = ["Kayıt No", "Kişi Anahtarı", "Tespit Tarihi", "Statü", "İl Plaka Kodu", "Uyruk",
-                 "Cinsiyet", "Yaş", "Sömürü Türü", "Bildirim Kaynağı", "Operasyon No"]
-IOM_HEADER = ["case_id", "person_key", "departure_date", "destination_country", "return_type",
-              "reintegration_assistance", "sex", "age"]
+POLICE_HEADER = [
+    "Kayıt No",
+    "Kişi Anahtarı",
+    "Tespit Tarihi",
+    "Statü",
+    "İl Plaka Kodu",
+    "Uyruk",
+    "Cinsiyet",
+    "Yaş",
+    "Sömürü Türü",
+    "Bildirim Kaynağı",
+    "Operasyon No",
+]
+IOM_HEADER = [
+    "case_id",
+    "person_key",
+    "departure_date",
+    "destination_country",
+    "return_type",
+    "reintegration_assistance",
+    "sex",
+    "age",
+]
 
 
 @dataclass
@@ -80,9 +131,18 @@ def _victim(rng: random.Random, serial: int, year: int, sequence: int) -> Victim
         age = None
     referral = str(_pick(rng, REFERRAL))
     operation = f"OP-{year}-{rng.randrange(1, 400):04d}" if referral == "operasyon" else ""
-    return Victim(serial, identified_on, "olasi" if rng.random() < 0.12 else "tespit_edilen",
-                  int(_pick(rng, PROVINCES)), str(_pick(rng, NATIONALITIES)), sex, age, exploitation,
-                  referral, operation)
+    return Victim(
+        serial,
+        identified_on,
+        "olasi" if rng.random() < 0.12 else "tespit_edilen",
+        int(_pick(rng, PROVINCES)),
+        str(_pick(rng, NATIONALITIES)),
+        sex,
+        age,
+        exploitation,
+        referral,
+        operation,
+    )
 
 
 def generate_victims(seed: int = DEMO_SEED) -> dict[int, list[Victim]]:
@@ -111,9 +171,21 @@ def generate_victims(seed: int = DEMO_SEED) -> dict[int, list[Victim]]:
 def _police_rows(rng: random.Random, year: int, victims: list[Victim]) -> list[list[str]]:
     rows = []
     for n, v in enumerate(victims, start=1):
-        rows.append([f"EGM-{year}-{n:05d}", person_key(v.serial), v.identified_on.strftime("%d.%m.%Y"),
-                     v.status, f"{v.province:02d}", v.nationality, v.sex, "" if v.age is None else str(v.age),
-                     ",".join(v.exploitation), v.referral, v.operation])
+        rows.append(
+            [
+                f"EGM-{year}-{n:05d}",
+                person_key(v.serial),
+                v.identified_on.strftime("%d.%m.%Y"),
+                v.status,
+                f"{v.province:02d}",
+                v.nationality,
+                v.sex,
+                "" if v.age is None else str(v.age),
+                ",".join(v.exploitation),
+                v.referral,
+                v.operation,
+            ]
+        )
     # A few broken rows, as real exports have them: each must end up in quarantine.
     breakers = [
         lambda r: r.__setitem__(2, f"31.02.{year}"),  # no such date
@@ -133,15 +205,26 @@ def _iom_rows(rng: random.Random, year: int, returns: list[tuple[date, Victim]])
     for n, (departed, v) in enumerate(returns, start=1):
         child = v.age is not None and v.age < 18
         kind = "escorted" if child else ("third_country" if rng.random() < 0.02 else "avrr")
-        rows.append([f"TR-AVR-{year}-{n:04d}", person_key(v.serial), departed.isoformat(), v.nationality, kind,
-                     "yes" if rng.random() < 0.62 else "no", sexes[v.sex],
-                     "" if v.age is None else str(v.age)])
+        rows.append(
+            [
+                f"TR-AVR-{year}-{n:04d}",
+                person_key(v.serial),
+                departed.isoformat(),
+                v.nationality,
+                kind,
+                "yes" if rng.random() < 0.62 else "no",
+                sexes[v.sex],
+                "" if v.age is None else str(v.age),
+            ]
+        )
     if rows:
         rows[rng.randrange(len(rows))][3] = "XXX"  # not a country code
     return rows
 
 
-def generate_returns(rng: random.Random, by_year: dict[int, list[Victim]]) -> dict[int, list[tuple[date, Victim]]]:
+def generate_returns(
+    rng: random.Random, by_year: dict[int, list[Victim]]
+) -> dict[int, list[tuple[date, Victim]]]:
     """About 55% of foreign identified victims return with IOM 10-120 days after identification."""
     returns: dict[int, list[tuple[date, Victim]]] = {year: [] for year in YEARS}
     for year in YEARS:
@@ -156,7 +239,9 @@ def generate_returns(rng: random.Random, by_year: dict[int, list[Victim]]) -> di
     return returns
 
 
-def _csv_bytes(header: list[str], rows: list[list[str]], delimiter: str, encoding: str, newline: str) -> bytes:
+def _csv_bytes(
+    header: list[str], rows: list[list[str]], delimiter: str, encoding: str, newline: str
+) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator=newline)
     writer.writerow(header)
@@ -172,9 +257,11 @@ def demo_files(seed: int = DEMO_SEED) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for year in YEARS:
         files[f"tnp_identifications_{year}.csv"] = _csv_bytes(
-            POLICE_HEADER, _police_rows(rng, year, by_year[year]), ";", "windows-1254", "\r\n")
+            POLICE_HEADER, _police_rows(rng, year, by_year[year]), ";", "windows-1254", "\r\n"
+        )
         files[f"iom_returns_{year}.csv"] = _csv_bytes(
-            IOM_HEADER, _iom_rows(rng, year, returns[year]), ",", "utf-8", "\n")
+            IOM_HEADER, _iom_rows(rng, year, returns[year]), ",", "utf-8", "\n"
+        )
     return files
 
 

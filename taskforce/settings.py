@@ -92,9 +92,7 @@ def postgres_parts(url: str) -> PostgresParts:
     """Split a postgresql:// URL the same way profiles.yml does, and reject what it cannot read."""
     parts = urlsplit(url)
     if not (parts.username and parts.hostname and parts.path.strip("/")):
-        raise SettingsError(
-            f"{URL_VARIABLE} must have the form postgresql://user:password@host:port/dbname"
-        )
+        raise SettingsError(f"{URL_VARIABLE} must have the form postgresql://user:password@host:port/dbname")
     return PostgresParts(
         user=unquote(parts.username),
         password=unquote(parts.password or ""),

@@ -14,7 +14,8 @@ def batches_summary(settings: Settings) -> pd.DataFrame:
             return pd.DataFrame()
         return wh.frame(
             "select agency, source, count(*) as active_batches, min(period) as first_period, "
-            "max(period) as last_period, cast(sum(rows_read) as bigint) as rows_read, cast(sum(rows_loaded) as bigint) as rows_loaded, "
+            "max(period) as last_period, cast(sum(rows_read) as bigint) as rows_read, "
+            "cast(sum(rows_loaded) as bigint) as rows_loaded, "
             "cast(sum(rows_quarantined) as bigint) as rows_quarantined, max(loaded_at) as last_loaded_at "
             "from ops.batches where status = 'active' group by agency, source order by agency, source"
         )

@@ -45,7 +45,9 @@ def fresh_postgres_database(url: str) -> str:
         with psycopg.connect(url, autocommit=True) as con:
             con.execute(f"create database {name}")
     except psycopg.Error as exc:
-        pytest.fail(f"cannot create a test database through {PG_URL_VARIABLE}: {exc.__class__.__name__}: {exc}")
+        pytest.fail(
+            f"cannot create a test database through {PG_URL_VARIABLE}: {exc.__class__.__name__}: {exc}"
+        )
     _created_databases.append(name)
     parts = urlsplit(url)
     return urlunsplit(parts._replace(path=f"/{name}"))
@@ -115,8 +117,9 @@ def built_warehouse(engine: str, factory: pytest.TempPathFactory, paths: list[Pa
 
 
 @pytest.fixture(scope="session", params=["duckdb", "postgres"])
-def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-          demo_paths: list[Path]) -> Iterator[Settings]:
+def built(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, demo_paths: list[Path]
+) -> Iterator[Settings]:
     yield built_warehouse(request.param, tmp_path_factory, demo_paths)
 
 

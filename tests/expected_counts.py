@@ -38,11 +38,16 @@ def police_row_ok(row: list[str], year: int, countries: set[str]) -> bool:
         return False
     record, key, when, status, province, nationality, sex, age, exploitation, referral, _ = row
     return bool(
-        record and KEY.match(key) and _date(when, "%d.%m.%Y", year)
+        record
+        and KEY.match(key)
+        and _date(when, "%d.%m.%Y", year)
         and status in {"tespit_edilen", "olasi"}
-        and province.isdigit() and 1 <= int(province) <= 81
+        and province.isdigit()
+        and 1 <= int(province) <= 81
         and (nationality == "" or nationality in countries)
-        and sex in {"K", "E", "B"} and _age_ok(age) and referral in REFERRAL
+        and sex in {"K", "E", "B"}
+        and _age_ok(age)
+        and referral in REFERRAL
         and (exploitation == "" or all(p.strip() in EXPLOITATION for p in exploitation.split(",")))
     )
 
@@ -52,9 +57,14 @@ def iom_row_ok(row: list[str], year: int, countries: set[str]) -> bool:
         return False
     case, key, when, country, kind, reintegration, sex, age = row
     return bool(
-        case and KEY.match(key) and _date(when, "%Y-%m-%d", year) and country in countries
-        and kind in {"avrr", "escorted", "third_country"} and reintegration in {"yes", "no"}
-        and sex in {"female", "male", "unknown"} and _age_ok(age)
+        case
+        and KEY.match(key)
+        and _date(when, "%Y-%m-%d", year)
+        and country in countries
+        and kind in {"avrr", "escorted", "third_country"}
+        and reintegration in {"yes", "no"}
+        and sex in {"female", "male", "unknown"}
+        and _age_ok(age)
     )
 
 
@@ -75,10 +85,14 @@ class Expected:
         return sum(key not in self.police_keys for key in self.return_keys)
 
     def identified_persons(self, first: int, last: int) -> int:
-        return len(set().union(*(self.identified_persons_by_year.get(y, set()) for y in range(first, last + 1))))
+        return len(
+            set().union(*(self.identified_persons_by_year.get(y, set()) for y in range(first, last + 1)))
+        )
 
 
-def _valid_rows(text: str, delimiter: str, check, year: int, countries: set[str]) -> tuple[int, list[list[str]]]:
+def _valid_rows(
+    text: str, delimiter: str, check, year: int, countries: set[str]
+) -> tuple[int, list[list[str]]]:
     rows = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)][1:]
     rows = [r for r in rows if any(c.strip() for c in r)]
     seen_rows: set[tuple[str, ...]] = set()

@@ -25,19 +25,30 @@ def normalised_rows(settings: Settings, table: str, key: str) -> list[tuple]:
         frame = wh.frame(f"select * from marts.{table} order by {key}")
     rows = []
     for record in frame.astype(object).itertuples(index=False, name=None):
-        rows.append(tuple(
-            None if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
-            else float(value) if isinstance(value, Decimal | float)
-            else str(value)[:10] if hasattr(value, "isoformat") else value
-            for value in record
-        ))
+        rows.append(
+            tuple(
+                None
+                if value is None
+                or value is pd.NA
+                or value is pd.NaT
+                or (isinstance(value, float) and value != value)
+                else float(value)
+                if isinstance(value, Decimal | float)
+                else str(value)[:10]
+                if hasattr(value, "isoformat")
+                else value
+                for value in record
+            )
+        )
     return rows
 
 
 @pytest.fixture(scope="module")
 def both(tmp_path_factory: pytest.TempPathFactory, demo_paths: list[Path]) -> tuple[Settings, Settings]:
-    return (built_warehouse("duckdb", tmp_path_factory, demo_paths),
-            built_warehouse("postgres", tmp_path_factory, demo_paths))
+    return (
+        built_warehouse("duckdb", tmp_path_factory, demo_paths),
+        built_warehouse("postgres", tmp_path_factory, demo_paths),
+    )
 
 
 @pytest.mark.parametrize("table", sorted(MARTS))

@@ -21,40 +21,52 @@ def test_rows_read_equal_loaded_plus_quarantined(built: Settings, demo_paths: li
     with connect(built) as wh:
         rows = wh.fetchall(
             "select source, sum(rows_read), sum(rows_loaded), sum(rows_quarantined) from ops.batches "
-            "where status = 'active' group by source")
+            "where status = 'active' group by source"
+        )
         quarantined = dict(wh.fetchall("select source, count(*) from ops.quarantine group by source"))
     for source, read, loaded, held in rows:
         assert read == expected.rows_read[source]
         assert loaded == expected.rows_loaded[source]
         assert read == loaded + held
         assert quarantined[source] == held
-    assert scalar(built, "select count(*) from raw.police_identifications") == expected.rows_loaded[
-        "police_identifications"]
+    assert (
+        scalar(built, "select count(*) from raw.police_identifications")
+        == expected.rows_loaded["police_identifications"]
+    )
 
 
 def test_identification_mart_matches_files(built: Settings, demo_paths: list[Path]) -> None:
     expected = expected_from_files(demo_paths)
     with connect(built) as wh:
-        records = dict(wh.fetchall(
-            "select identification_year, count(*) from marts.fct_identifications group by 1"))
-        persons = dict(wh.fetchall(
-            "select identification_year, count(distinct person_key) from marts.fct_identifications "
-            "where identification_status = 'identified' group by 1"))
+        records = dict(
+            wh.fetchall("select identification_year, count(*) from marts.fct_identifications group by 1")
+        )
+        persons = dict(
+            wh.fetchall(
+                "select identification_year, count(distinct person_key) from marts.fct_identifications "
+                "where identification_status = 'identified' group by 1"
+            )
+        )
         total_persons = wh.fetchall(
             "select count(distinct person_key) from marts.fct_identifications "
-            "where identification_status = 'identified'")[0][0]
+            "where identification_status = 'identified'"
+        )[0][0]
     assert records == dict(expected.identification_records)
     assert persons == {y: len(p) for y, p in expected.identified_persons_by_year.items()}
     assert total_persons == expected.identified_persons(2006, 2010)
-    assert 100 <= min(persons.values()) and max(persons.values()) <= 300
+    assert min(persons.values()) >= 100 and max(persons.values()) <= 300
 
 
 def test_return_mart_matches_files(built: Settings, demo_paths: list[Path]) -> None:
     expected = expected_from_files(demo_paths)
     with connect(built) as wh:
         returns = dict(wh.fetchall("select return_year, count(*) from marts.fct_returns group by 1"))
-        reintegrated = dict(wh.fetchall(
-            "select return_year, count(*) from marts.fct_returns where has_reintegration_assistance group by 1"))
+        reintegrated = dict(
+            wh.fetchall(
+                "select return_year, count(*) from marts.fct_returns "
+                "where has_reintegration_assistance group by 1"
+            )
+        )
         unlinked = wh.fetchall("select count(*) from marts.fct_returns where not was_identified")[0][0]
     assert returns == dict(expected.returns_by_year)
     assert reintegrated == dict(expected.reintegration_by_year)
@@ -90,8 +102,9 @@ def _ingest_twice(settings: Settings, path: Path) -> None:
         assert wh.fetchall("select count(*) from ops.quarantine")[0][0] == first.rows_quarantined
 
 
-def test_corrected_resend_supersedes_old_batch(empty_duckdb: Settings, demo_paths: list[Path],
-                                               tmp_path: Path) -> None:
+def test_corrected_resend_supersedes_old_batch(
+    empty_duckdb: Settings, demo_paths: list[Path], tmp_path: Path
+) -> None:
     original = next(p for p in demo_paths if p.name == "iom_returns_2008.csv")
     lines = original.read_bytes().decode("utf-8").splitlines(keepends=True)
     corrected = tmp_path / original.name
@@ -100,8 +113,9 @@ def test_corrected_resend_supersedes_old_batch(empty_duckdb: Settings, demo_path
         first = ingest_file(wh, original)
         second = ingest_file(wh, corrected)
         statuses = dict(wh.fetchall("select batch_id, status from ops.batches"))
-        supersedes = wh.fetchall("select supersedes_batch_id from ops.batches where batch_id = ?",
-                                 (second.batch_id,))[0][0]
+        supersedes = wh.fetchall(
+            "select supersedes_batch_id from ops.batches where batch_id = ?", (second.batch_id,)
+        )[0][0]
     assert statuses == {first.batch_id: "superseded", second.batch_id: "active"}
     assert supersedes == first.batch_id
     assert build(empty_duckdb, quiet=True).ok
@@ -109,8 +123,9 @@ def test_corrected_resend_supersedes_old_batch(empty_duckdb: Settings, demo_path
     assert second.rows_read == first.rows_read - 3
 
 
-def test_build_failure_keeps_last_published_warehouse(empty_duckdb: Settings, demo_paths: list[Path],
-                                                      tmp_path: Path) -> None:
+def test_build_failure_keeps_last_published_warehouse(
+    empty_duckdb: Settings, demo_paths: list[Path], tmp_path: Path
+) -> None:
     """A failing dbt test must not publish: the dashboards keep the last good snapshot."""
     good = [p for p in demo_paths if p.name.endswith("2006.csv")]
     with connect(empty_duckdb) as wh:
@@ -119,8 +134,10 @@ def test_build_failure_keeps_last_published_warehouse(empty_duckdb: Settings, de
     assert build(empty_duckdb, quiet=True).ok
     published = empty_duckdb.serving_path.stat().st_mtime_ns
     with connect(empty_duckdb) as wh:  # a code nobody mapped in seeds/source_codes.csv
-        wh.execute("update raw.iom_returns set return_type = 'unmapped_kind' where case_id = "
-                   "(select min(case_id) from raw.iom_returns)")
+        wh.execute(
+            "update raw.iom_returns set return_type = 'unmapped_kind' where case_id = "
+            "(select min(case_id) from raw.iom_returns)"
+        )
     outcome = build(empty_duckdb, quiet=True)
     assert not outcome.ok
     assert "unmapped_kind" in outcome.message  # the failing test names the value to map

@@ -17,7 +17,9 @@ st.title("National Task Force on Human Trafficking")
 try:
     years = available_years()
 except WarehouseNotReady:
-    st.info("No warehouse has been built yet. Run `taskforce demo`, or `taskforce ingest` and `taskforce build`.")
+    st.info(
+        "No warehouse has been built yet. Run `taskforce demo`, or `taskforce ingest` and `taskforce build`."
+    )
     st.stop()
 
 if not years:
@@ -49,5 +51,9 @@ st.subheader("By year")
 trend = yearly_trend(first, last)
 st.plotly_chart(yearly_trend_figure(trend, LABELS), width="stretch")
 st.dataframe(trend.rename(columns={"year": "Year", **LABELS}), hide_index=True, width="stretch")
-st.download_button("Download this table (CSV)", trend.to_csv(index=False).encode("utf-8"),
-                   file_name=f"identifications_returns_{first}_{last}.csv", mime="text/csv")
+st.download_button(
+    "Download this table (CSV)",
+    trend.to_csv(index=False).encode("utf-8"),
+    file_name=f"identifications_returns_{first}_{last}.csv",
+    mime="text/csv",
+)
