@@ -85,6 +85,19 @@ def cmd_status(settings: Settings) -> int:
     return 0
 
 
+def cmd_spec(out: Path | None) -> int:
+    from ingest.contract import load_registry
+    from ingest.spec import render_spec
+
+    text = render_spec(load_registry())
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        print(f"wrote {out}")
+    return 0
+
+
 def dashboard_command(port: int, address: str) -> list[str]:
     return [
         sys.executable,
@@ -138,6 +151,8 @@ def parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="build the warehouse with dbt")
     build.add_argument("--full-refresh", action="store_true")
     sub.add_parser("status", help="batches loaded per agency and the last build")
+    spec = sub.add_parser("spec", help="write the extract specification for agencies (Markdown)")
+    spec.add_argument("--out", type=Path, help="file to write (default: standard output)")
     dashboard = sub.add_parser("dashboard", help="serve the Streamlit dashboards")
     for command in (demo, dashboard):
         command.add_argument("--port", type=int, default=8501)
@@ -158,6 +173,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_build(settings, args.full_refresh)
     if args.command == "status":
         return cmd_status(settings)
+    if args.command == "spec":
+        return cmd_spec(args.out)
     if args.command == "dashboard":
         return cmd_dashboard(args.port, args.address)
     return cmd_demo(settings, serve=not args.no_serve, port=args.port, address=args.address)

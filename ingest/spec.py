@@ -1,0 +1,100 @@
+"""Render the agencies' extract specification (docs/extract-spec.md) from the source contracts, so the
+document can never disagree with what ingestion enforces. ``taskforce spec`` writes it; a test checks
+the committed file is current."""
+
+from __future__ import annotations
+
+from ingest.contract import Column, Contract
+
+INTRO = """# Extract specification for agencies
+
+This document is generated from the source contracts in `ingest/sources/` by `taskforce spec`; do not
+edit it by hand. It tells an agency focal point what a file must look like to be accepted.
+
+## Rules for every file
+
+- **One file per source and reporting period.** The file name says which: see each source below.
+  A second file for the same source and period replaces the first one (a correction). Sending the very
+  same file twice changes nothing.
+- **No names, ID numbers, phone numbers, addresses or exact birth dates.** People are identified only by
+  the pseudonymous person key made on your own computer with `taskforce pseudonymize` and the Task
+  Force's key. The same person gets the same key at every agency.
+- **A header row** with the column names below, in any order. English names or the Turkish names given
+  in brackets are both accepted; upper or lower case and Turkish letters do not matter.
+- **Plain CSV**, delimited as stated for the source, in one of the encodings listed for it. Excel's
+  "CSV UTF-8" is always safe where UTF-8 is listed.
+- **Dates** exactly in the format stated for each column (DD.MM.YYYY means day first: 03.04.2008 is
+  3 April 2008).
+- **Codes** exactly as listed. Several codes in one cell are separated as stated for that column.
+
+## What happens to your file
+
+- If the file cannot be read as a whole (empty, wrong delimiter, unknown or missing columns, wrong
+  encoding), it is **rejected** and nothing from it is loaded. The message says what to fix.
+- Otherwise every row is checked. Rows that pass are loaded. Rows that break a rule are **quarantined**:
+  kept aside with their line number, column and rule, for you to correct and send again. The report
+  never repeats the values of a row.
+- Rows read = rows loaded + rows quarantined, always: nothing is dropped silently.
+
+"""
+
+
+def _codes(col: Column) -> str:
+    if col.codes is None:
+        return ""
+    if len(col.codes) > 20:
+        return "ISO 3166-1 alpha-3 country code (e.g. MDA, UKR, RUS)"
+    return ", ".join(f"`{c}`" for c in sorted(col.codes))
+
+
+def _rule(col: Column) -> str:
+    parts: list[str] = []
+    if col.type == "date":
+        parts.append(
+            f"date as {(col.format or '').replace('%d', 'DD').replace('%m', 'MM').replace('%Y', 'YYYY')}"
+        )
+    elif col.type == "integer":
+        bounds = []
+        if col.minimum is not None:
+            bounds.append(f"from {col.minimum}")
+        if col.maximum is not None:
+            bounds.append(f"to {col.maximum}")
+        parts.append("whole number " + " ".join(bounds))
+    elif col.type == "code":
+        parts.append("one of: " + _codes(col))
+    elif col.type == "code_set":
+        parts.append(f"one or more, separated by `{col.separator}`, of: " + _codes(col))
+    else:
+        parts.append("text")
+    if col.pattern:
+        parts.append(f"matching `{col.pattern}`")
+    if col.unique:
+        parts.append("unique in the file")
+    return "; ".join(parts)
+
+
+def _source_section(contract: Contract) -> str:
+    example = contract.name_pattern.pattern.strip("^$").replace(r"(?P<period>\d{4}(-\d{2})?)", "YYYY")
+    example = example.replace("\\.", ".")
+    lines = [
+        f"## {contract.source}: {contract.description}",
+        "",
+        f"- Sent by: {contract.agency_name} (agency code `{contract.agency}`)",
+        f"- File name: `{example}` for a year, or with `-MM` after the year for a month "
+        "(e.g. `...2008.csv`, `...2008-03.csv`)",
+        f"- Delimiter: `{contract.delimiter}`; encodings accepted: {', '.join(contract.encodings)}",
+        f"- Every row's `{contract.period_column}` must fall in the period named in the file name.",
+        f"- Contract version {contract.version}",
+        "",
+        "| column | required | what to write | meaning |",
+        "|---|---|---|---|",
+    ]
+    for col in contract.columns:
+        name = f"`{col.name}`" + (f" ({', '.join(col.aliases)})" if col.aliases else "")
+        lines.append(f"| {name} | {'yes' if col.required else 'no'} | {_rule(col)} | {col.description} |")
+    return "\n".join(lines) + "\n"
+
+
+def render_spec(registry: dict[str, Contract]) -> str:
+    sections = [_source_section(registry[name]) for name in sorted(registry)]
+    return INTRO + "\n".join(sections)
