@@ -19,15 +19,19 @@ import yaml
 SOURCES_DIR = Path(__file__).resolve().parent / "sources"
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
 
-ColumnType = Literal["text", "date", "integer", "code", "code_set"]
-COLUMN_TYPES: tuple[str, ...] = ("text", "date", "integer", "code", "code_set")
+ColumnType = Literal["text", "date", "datetime", "integer", "decimal", "code", "code_set"]
+COLUMN_TYPES: tuple[str, ...] = ("text", "date", "datetime", "integer", "decimal", "code", "code_set")
 SQL_TYPES: dict[str, str] = {
     "text": "text",
     "date": "date",
+    "datetime": "timestamp",
     "integer": "bigint",
+    "decimal": "double precision",
     "code": "text",
     "code_set": "text",
 }
+FILE_FORMATS = ("csv", "xlsx")
+DEFAULT_FOOTER_MARKERS = ("toplam", "genel toplam", "total", "grand total")
 
 
 class ContractError(ValueError):
@@ -62,11 +66,15 @@ class Contract:
     description: str
     version: int
     name_pattern: re.Pattern[str]
+    file_format: str  # csv | xlsx
     delimiter: str
     encodings: tuple[str, ...]
+    decimal_separator: str
+    footer_markers: tuple[str, ...]  # first-cell labels of total rows that are skipped, not loaded
     period_column: str
     columns: tuple[Column, ...]
     path: Path = field(compare=False)
+    sheet: str | None = None  # xlsx: the worksheet to read (default: the first)
 
     @property
     def column_names(self) -> list[str]:
@@ -120,7 +128,7 @@ def _parse_column(raw: dict, where: str) -> Column:
         codes = code_list(str(raw["code_list"]))
     if col_type in ("code", "code_set") and codes is None:
         raise ContractError(f"{where}: a {col_type} column needs 'codes' or 'code_list'")
-    if col_type == "date" and not raw.get("format"):
+    if col_type in ("date", "datetime") and not raw.get("format"):
         raise ContractError(f"{where}: a date column needs a 'format' such as %d.%m.%Y")
     return Column(
         name=name,
@@ -152,10 +160,14 @@ def parse_contract(text: str, path: Path) -> Contract:
     if len(set(names)) != len(names):
         raise ContractError(f"{where}: a column name appears twice")
     period_column = str(_require(raw, "period_column", where))
-    if period_column not in names or columns[names.index(period_column)].type != "date":
-        raise ContractError(f"{where}: period_column '{period_column}' must be a date column")
-    if file_spec.get("format", "csv") != "csv":
-        raise ContractError(f"{where}: only csv files are supported so far")
+    if period_column not in names or columns[names.index(period_column)].type not in ("date", "datetime"):
+        raise ContractError(f"{where}: period_column '{period_column}' must be a date or datetime column")
+    file_format = str(file_spec.get("format", "csv"))
+    if file_format not in FILE_FORMATS:
+        raise ContractError(f"{where}: file format '{file_format}' is not one of {', '.join(FILE_FORMATS)}")
+    decimal_separator = str(file_spec.get("decimal_separator", "."))
+    if decimal_separator not in (".", ","):
+        raise ContractError(f"{where}: decimal_separator must be '.' or ','")
     return Contract(
         source=str(_require(raw, "source", where)),
         agency=str(_require(raw, "agency", where)),
@@ -163,8 +175,12 @@ def parse_contract(text: str, path: Path) -> Contract:
         description=str(raw.get("description", "")),
         version=int(_require(raw, "contract_version", where)),
         name_pattern=re.compile(str(_require(file_spec, "name_pattern", f"{where}: file"))),
+        file_format=file_format,
         delimiter=str(file_spec.get("delimiter", ",")),
         encodings=tuple(file_spec.get("encodings", ["utf-8"])),
+        decimal_separator=decimal_separator,
+        footer_markers=tuple(str(m).lower() for m in file_spec.get("footer_markers", DEFAULT_FOOTER_MARKERS)),
+        sheet=file_spec.get("sheet"),
         period_column=period_column,
         columns=columns,
         path=path,

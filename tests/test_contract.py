@@ -53,7 +53,7 @@ def test_minimal_contract_parses() -> None:
         (("type: code, codes: [x, y]", "type: code"), "needs 'codes' or 'code_list'"),
         (("type: code, codes", "type: colour, codes"), "type 'colour' is not one of"),
         (("format: '%Y-%m-%d', ", ""), "a date column needs a 'format'"),
-        (("period_column: day", "period_column: kind"), "must be a date column"),
+        (("period_column: day", "period_column: kind"), "must be a date or datetime column"),
         (("source: s\n", ""), "missing key 'source'"),
         (("name: kind", "name: day"), "appears twice"),
     ],
