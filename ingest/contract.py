@@ -17,6 +17,8 @@ from typing import Literal
 import yaml
 
 SOURCES_DIR = Path(__file__).resolve().parent / "sources"
+AGENCIES_FILE = Path(__file__).resolve().parent / "agencies.yaml"
+AGENCY_FROM_FILE_NAME = "from_file_name"  # contract.agency value for sources any agency may send
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
 
 ColumnType = Literal["text", "date", "datetime", "integer", "decimal", "code", "code_set"]
@@ -93,6 +95,42 @@ class Contract:
     def period_of(self, file_name: str) -> str | None:
         match = self.name_pattern.match(file_name)
         return match.group("period") if match else None
+
+    def agency_of(self, file_name: str) -> str | None:
+        """The sending agency: fixed by the contract, or taken from the file name's ``agency`` group."""
+        if self.agency != AGENCY_FROM_FILE_NAME:
+            return self.agency
+        match = self.name_pattern.match(file_name)
+        return match.group("agency") if match else None
+
+
+@dataclass(frozen=True)
+class Agency:
+    code: str
+    name_en: str
+    name_tr: str
+    type: str
+    ministry: str
+    role: str
+    reporting: str
+    deadline_days: int
+
+
+def load_agencies(path: Path = AGENCIES_FILE) -> dict[str, Agency]:
+    """The agency registry, by code."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    agencies: dict[str, Agency] = {}
+    for entry in raw.get("agencies", []):
+        where = f"{path.name}, agency '{entry.get('code')}'"
+        if entry.get("reporting") not in ("yearly", "quarterly", "monthly"):
+            raise ContractError(f"{where}: reporting must be yearly, quarterly or monthly")
+        agency = Agency(
+            **{k: entry[k] if k in entry else _require(entry, k, where) for k in Agency.__dataclass_fields__}
+        )
+        if agency.code in agencies:
+            raise ContractError(f"{where}: the code appears twice")
+        agencies[agency.code] = agency
+    return agencies
 
 
 def _require(mapping: dict, key: str, where: str) -> object:
@@ -197,6 +235,15 @@ def load_registry(directory: Path = SOURCES_DIR) -> dict[str, Contract]:
     registry = {c.source: c for c in contracts}
     if len(registry) != len(contracts):
         raise ContractError(f"{directory}: two contracts declare the same source name")
+    agencies = load_agencies()
+    for contract in contracts:
+        if contract.agency == AGENCY_FROM_FILE_NAME:
+            if "agency" not in contract.name_pattern.groupindex:
+                raise ContractError(
+                    f"{contract.path.name}: agency from_file_name needs an (?P<agency>...) group"
+                )
+        elif contract.agency not in agencies:
+            raise ContractError(f"{contract.path.name}: agency '{contract.agency}' is not in agencies.yaml")
     return registry
 
 

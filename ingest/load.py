@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ingest.contract import Contract
+from ingest.errors import ExtractRejected
 from ingest.validate import Period, Validated
 from taskforce.warehouse import Warehouse
 
@@ -34,8 +35,8 @@ class FileInfo:
     received_at: datetime
 
 
-def batch_id_for(contract: Contract, period: Period, sha256: str) -> str:
-    return f"{contract.source}:{period.label}:{sha256[:12]}"
+def batch_id_for(contract: Contract, agency: str, period: Period, sha256: str) -> str:
+    return f"{contract.source}:{agency}:{period.label}:{sha256[:12]}"
 
 
 def raw_types(contract: Contract) -> dict[str, str]:
@@ -54,17 +55,37 @@ def existing_batch(wh: Warehouse, source: str, sha256: str) -> tuple[str, str] |
     return (rows[0][0], rows[0][1]) if rows else None
 
 
-def write_batch(wh: Warehouse, contract: Contract, period: Period, info: FileInfo, checked: Validated) -> str:
-    """Load one batch atomically and return its id."""
-    batch_id = batch_id_for(contract, period, info.sha256)
+def write_batch(
+    wh: Warehouse, contract: Contract, agency: str, period: Period, info: FileInfo, checked: Validated
+) -> str:
+    """Load one batch atomically and return its id.
+
+    Raises ExtractRejected (and loads nothing) when the period overlaps an active batch of the same
+    agency and source with a different period (e.g. a monthly file inside a yearly one), which would
+    otherwise count the same events twice.
+    """
+    batch_id = batch_id_for(contract, agency, period, info.sha256)
     rows = checked.rows.assign(_batch_id=batch_id)
     quarantine = checked.quarantine.assign(batch_id=batch_id, source=contract.source)
     with wh.transaction():
-        if wh.engine == "postgres":  # serialise loads of the same source and period
-            wh.execute("select pg_advisory_xact_lock(hashtext(?))", (f"{contract.source}|{period.label}",))
+        if wh.engine == "postgres":  # serialise loads of the same agency and source
+            wh.execute("select pg_advisory_xact_lock(hashtext(?))", (f"{contract.source}|{agency}",))
+        overlapping = wh.fetchall(
+            "select period from ops.batches where source = ? and agency = ? and status = 'active' "
+            "and period <> ? and period_start <= ? and period_end >= ?",
+            (contract.source, agency, period.label, period.end, period.start),
+        )
+        if overlapping:
+            raise ExtractRejected(
+                info.name,
+                f"its period {period.label} overlaps the period {overlapping[0][0]} already loaded for "
+                f"{agency} {contract.source}.",
+                f"Send a corrected file for period {overlapping[0][0]} instead.",
+            )
         previous = wh.fetchall(
-            "select batch_id from ops.batches where source = ? and period = ? and status = 'active'",
-            (contract.source, period.label),
+            "select batch_id from ops.batches where source = ? and agency = ? and period = ? "
+            "and status = 'active'",
+            (contract.source, agency, period.label),
         )
         supersedes = previous[0][0] if previous else None
         if supersedes:
@@ -76,7 +97,7 @@ def write_batch(wh: Warehouse, contract: Contract, period: Period, info: FileInf
             "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)",
             (
                 batch_id,
-                contract.agency,
+                agency,
                 contract.source,
                 period.label,
                 period.start,
@@ -99,7 +120,9 @@ def write_batch(wh: Warehouse, contract: Contract, period: Period, info: FileInf
     return batch_id
 
 
-def record_rejection(wh: Warehouse, info: FileInfo, contract: Contract | None, problem: str) -> None:
+def record_rejection(
+    wh: Warehouse, info: FileInfo, contract: Contract | None, agency: str | None, problem: str
+) -> None:
     wh.execute(
         "insert into ops.rejected_files (file_name, file_sha256, source, agency, received_at, problem) "
         "values (?, ?, ?, ?, ?, ?)",
@@ -107,7 +130,7 @@ def record_rejection(wh: Warehouse, info: FileInfo, contract: Contract | None, p
             info.name,
             info.sha256,
             contract.source if contract else None,
-            contract.agency if contract else None,
+            agency,
             info.received_at.replace(tzinfo=None),
             problem,
         ),

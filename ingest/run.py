@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ingest.contract import Contract, contract_for_file, load_registry
+from ingest.contract import Contract, contract_for_file, load_agencies, load_registry
 from ingest.errors import ExtractRejected
 from ingest.load import FileInfo, ensure_raw_table, existing_batch, record_rejection, write_batch
 from ingest.reader import read_extract
@@ -22,6 +22,7 @@ class IngestResult:
     outcome: str  # loaded | already_loaded | rejected
     batch_id: str | None = None
     source: str | None = None
+    agency: str | None = None
     period: str | None = None
     rows_read: int = 0
     rows_loaded: int = 0
@@ -31,8 +32,9 @@ class IngestResult:
 
 
 def _identify(
-    path: Path, registry: dict[str, Contract], source: str | None, period: str | None
-) -> tuple[Contract, str]:
+    path: Path, registry: dict[str, Contract], source: str | None, period: str | None, agency: str | None
+) -> tuple[Contract, str, str]:
+    """Which contract, reporting period and sending agency a file belongs to."""
     if source:
         if source not in registry:
             raise ExtractRejected(
@@ -56,7 +58,16 @@ def _identify(
         raise ExtractRejected(
             path.name, "the reporting period is not in the file name.", "Pass --period YYYY."
         )
-    return contract, label
+    sender = agency or contract.agency_of(path.name)
+    if not sender:
+        raise ExtractRejected(path.name, "the sending agency is not in the file name.", "Pass --agency CODE.")
+    if sender not in load_agencies():
+        raise ExtractRejected(
+            path.name,
+            f"agency code '{sender}' is not in the agency registry.",
+            "Use the agency code given in docs/extract-spec.md.",
+        )
+    return contract, label, sender
 
 
 def ingest_file(
@@ -65,6 +76,7 @@ def ingest_file(
     source: str | None = None,
     period: str | None = None,
     registry: dict[str, Contract] | None = None,
+    agency: str | None = None,
 ) -> IngestResult:
     registry = registry or load_registry()
     data = path.read_bytes()
@@ -77,8 +89,9 @@ def ingest_file(
     )
     wh.ensure_ops()
     contract: Contract | None = None
+    sender: str | None = None
     try:
-        contract, label = _identify(path, registry, source, period)
+        contract, label, sender = _identify(path, registry, source, period, agency)
         known = existing_batch(wh, contract.source, info.sha256)
         if known:
             return IngestResult(
@@ -90,20 +103,26 @@ def ingest_file(
                 "nothing changed",
             )
         parsed = read_extract(data, contract, path.name)
-        checked = validate(parsed, contract, parse_period(label, path.name))
+        period_spec = parse_period(label, path.name)
+        checked = validate(parsed, contract, period_spec)
+        ensure_raw_table(wh, contract)
+        file_info = FileInfo(info.name, info.sha256, info.size, parsed.encoding, info.received_at)
+        batch_id = write_batch(wh, contract, sender, period_spec, file_info, checked)
     except ExtractRejected as rejected:
-        record_rejection(wh, info, contract, str(rejected))
+        record_rejection(wh, info, contract, sender, str(rejected))
         return IngestResult(
-            path.name, "rejected", source=contract.source if contract else None, message=str(rejected)
+            path.name,
+            "rejected",
+            source=contract.source if contract else None,
+            agency=sender,
+            message=str(rejected),
         )
-    ensure_raw_table(wh, contract)
-    file_info = FileInfo(info.name, info.sha256, info.size, parsed.encoding, info.received_at)
-    batch_id = write_batch(wh, contract, parse_period(label, path.name), file_info, checked)
     return IngestResult(
         path.name,
         "loaded",
         batch_id=batch_id,
         source=contract.source,
+        agency=sender,
         period=label,
         rows_read=checked.rows_read,
         rows_loaded=len(checked.rows),

@@ -37,7 +37,13 @@ def _print_ingest(result: object) -> None:
         print(f"REJECTED {result.message}")
 
 
-def cmd_ingest(settings: Settings, paths: Sequence[Path], source: str | None, period: str | None) -> int:
+def cmd_ingest(
+    settings: Settings,
+    paths: Sequence[Path],
+    source: str | None,
+    period: str | None,
+    agency: str | None = None,
+) -> int:
     from ingest.run import ingest_file
     from taskforce.warehouse import connect
 
@@ -49,7 +55,7 @@ def cmd_ingest(settings: Settings, paths: Sequence[Path], source: str | None, pe
     rejected = 0
     with connect(settings) as wh:
         for path in paths:
-            result = ingest_file(wh, path, source=source, period=period)
+            result = ingest_file(wh, path, source=source, period=period, agency=agency)
             _print_ingest(result)
             rejected += result.outcome == "rejected"
     return 1 if rejected else 0
@@ -148,6 +154,7 @@ def parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="+", type=Path, metavar="FILE")
     ingest.add_argument("--source", help="source name, when the file name does not follow the convention")
     ingest.add_argument("--period", help="reporting period YYYY or YYYY-MM, when not in the file name")
+    ingest.add_argument("--agency", help="sending agency code, when not fixed by the source or the file name")
     build = sub.add_parser("build", help="build the warehouse with dbt")
     build.add_argument("--full-refresh", action="store_true")
     sub.add_parser("status", help="batches loaded per agency and the last build")
@@ -168,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
     if args.command == "ingest":
-        return cmd_ingest(settings, args.paths, args.source, args.period)
+        return cmd_ingest(settings, args.paths, args.source, args.period, args.agency)
     if args.command == "build":
         return cmd_build(settings, args.full_refresh)
     if args.command == "status":
