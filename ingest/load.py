@@ -93,8 +93,8 @@ def write_batch(
         wh.execute(
             "insert into ops.batches (batch_id, agency, source, period, period_start, period_end, file_name, "
             "file_sha256, file_bytes, encoding, contract_version, received_at, loaded_at, rows_read, "
-            "rows_loaded, rows_quarantined, status, supersedes_batch_id) "
-            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)",
+            "rows_loaded, rows_quarantined, rows_skipped, status, supersedes_batch_id) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)",
             (
                 batch_id,
                 agency,
@@ -112,6 +112,7 @@ def write_batch(
                 checked.rows_read,
                 len(rows),
                 len(quarantine),
+                checked.rows_skipped,
                 supersedes,
             ),
         )

@@ -27,6 +27,7 @@ class IngestResult:
     rows_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
+    rows_skipped: int = 0
     message: str = ""
     quarantine_reasons: tuple[str, ...] = ()
 
@@ -127,5 +128,6 @@ def ingest_file(
         rows_read=checked.rows_read,
         rows_loaded=len(checked.rows),
         rows_quarantined=len(checked.quarantine),
+        rows_skipped=checked.rows_skipped,
         quarantine_reasons=tuple(checked.quarantine["reason"]),
     )

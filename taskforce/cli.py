@@ -26,6 +26,7 @@ def _print_ingest(result: object) -> None:
         print(
             f"{result.file_name}: loaded as {result.batch_id}: {result.rows_read} rows read, "
             f"{result.rows_loaded} loaded, {result.rows_quarantined} quarantined"
+            + (f", {result.rows_skipped} title/total rows skipped" if result.rows_skipped else "")
         )
         for reason in result.quarantine_reasons[:20]:
             print(f"    quarantined {reason}")

@@ -16,7 +16,8 @@ def batches_summary(settings: Settings) -> pd.DataFrame:
             "select agency, source, count(*) as active_batches, min(period) as first_period, "
             "max(period) as last_period, cast(sum(rows_read) as bigint) as rows_read, "
             "cast(sum(rows_loaded) as bigint) as rows_loaded, "
-            "cast(sum(rows_quarantined) as bigint) as rows_quarantined, max(loaded_at) as last_loaded_at "
+            "cast(sum(rows_quarantined) as bigint) as rows_quarantined, "
+            "cast(sum(rows_skipped) as bigint) as rows_skipped, max(loaded_at) as last_loaded_at "
             "from ops.batches where status = 'active' group by agency, source order by agency, source"
         )
 

@@ -32,10 +32,11 @@ create table if not exists ops.batches (
     rows_read bigint not null,
     rows_loaded bigint not null,
     rows_quarantined bigint not null,
+    rows_skipped bigint not null,
     status text not null,
     supersedes_batch_id text,
     unique (source, file_sha256),
-    check (rows_read = rows_loaded + rows_quarantined)
+    check (rows_read = rows_loaded + rows_quarantined + rows_skipped)
 );
 create table if not exists ops.quarantine (
     batch_id text not null,

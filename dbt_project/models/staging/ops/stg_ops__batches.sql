@@ -15,6 +15,7 @@ renamed as (
         rows_read,
         rows_loaded,
         rows_quarantined,
+        rows_skipped,
         status,
         status = 'active' as is_active
     from source
