@@ -58,6 +58,7 @@ def read_xlsx_cells(
     """Rows of raw cell values with their row numbers, the rows holding formulas, and the epoch year."""
     check_zip_container(data, file_name)
     from openpyxl import load_workbook
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -83,7 +84,7 @@ def read_xlsx_cells(
                     formulas.add(number)
                 values.append(getattr(cell, "value", None))
             rows.append((number, tuple(values)))
-        epoch_year = workbook.epoch.year
+        epoch_year = 1904 if workbook.epoch == CALENDAR_MAC_1904 else 1900
     finally:
         workbook.close()
     return rows, formulas, epoch_year
