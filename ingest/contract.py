@@ -217,6 +217,7 @@ def parse_contract(text: str, path: Path) -> Contract:
         delimiter=str(file_spec.get("delimiter", ",")),
         encodings=tuple(file_spec.get("encodings", ["utf-8"])),
         decimal_separator=decimal_separator,
+        # matched against the first non-empty cell of a row, case-insensitively
         footer_markers=tuple(str(m).lower() for m in file_spec.get("footer_markers", DEFAULT_FOOTER_MARKERS)),
         sheet=file_spec.get("sheet"),
         period_column=period_column,

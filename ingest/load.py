@@ -8,12 +8,15 @@ sha256) is never loaded twice: ``unique (source, file_sha256)`` makes a second l
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import pandas as pd
+
 from ingest.contract import Contract
 from ingest.errors import ExtractRejected
-from ingest.validate import Period, Validated
+from ingest.validate import Period
 from taskforce.warehouse import Warehouse
 
 QUARANTINE_TYPES = {
@@ -55,41 +58,74 @@ def existing_batch(wh: Warehouse, source: str, sha256: str) -> tuple[str, str] |
     return (rows[0][0], rows[0][1]) if rows else None
 
 
-def write_batch(
-    wh: Warehouse, contract: Contract, agency: str, period: Period, info: FileInfo, checked: Validated
-) -> str:
-    """Load one batch atomically and return its id.
+@dataclass
+class BatchCounts:
+    """Filled in while a batch streams in; read = loaded + quarantined + skipped is checked by the
+    database (a check constraint on ops.batches) when the batch row is written last."""
 
-    Raises ExtractRejected (and loads nothing) when the period overlaps an active batch of the same
-    agency and source with a different period (e.g. a monthly file inside a yearly one), which would
-    otherwise count the same events twice.
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    rows_skipped: int = 0
+
+
+def _claim_period(
+    wh: Warehouse, contract: Contract, agency: str, period: Period, file_name: str
+) -> str | None:
+    """Refuse an overlapping period; supersede the active batch of the same period. Returns its id."""
+    overlapping = wh.fetchall(
+        "select period from ops.batches where source = ? and agency = ? and status = 'active' "
+        "and period <> ? and period_start <= ? and period_end >= ?",
+        (contract.source, agency, period.label, period.end, period.start),
+    )
+    if overlapping:
+        raise ExtractRejected(
+            file_name,
+            f"its period {period.label} overlaps the period {overlapping[0][0]} already loaded for "
+            f"{agency} {contract.source}.",
+            f"Send a corrected file for period {overlapping[0][0]} instead.",
+        )
+    previous = wh.fetchall(
+        "select batch_id from ops.batches "
+        "where source = ? and agency = ? and period = ? and status = 'active'",
+        (contract.source, agency, period.label),
+    )
+    supersedes = previous[0][0] if previous else None
+    if supersedes:
+        wh.execute("update ops.batches set status = 'superseded' where batch_id = ?", (supersedes,))
+    return supersedes
+
+
+def write_batch(
+    wh: Warehouse,
+    contract: Contract,
+    agency: str,
+    period: Period,
+    info: FileInfo,
+    chunks: Iterable[tuple[pd.DataFrame, pd.DataFrame]],
+    counts: BatchCounts,
+) -> str:
+    """Stream one batch in, all in one transaction, and return its id.
+
+    ``chunks`` yields (loadable rows, quarantined rows); when it is exhausted ``counts`` must hold the
+    file's totals. Any exception (a rejection found late, a lost connection, a kill) rolls everything
+    back: no half-loaded batch is ever visible. Raises ExtractRejected when the period overlaps an
+    active batch of the same agency and source with a different period (e.g. a month inside a year).
     """
     batch_id = batch_id_for(contract, agency, period, info.sha256)
-    rows = checked.rows.assign(_batch_id=batch_id)
-    quarantine = checked.quarantine.assign(batch_id=batch_id, source=contract.source)
     with wh.transaction():
         if wh.engine == "postgres":  # serialise loads of the same agency and source
             wh.execute("select pg_advisory_xact_lock(hashtext(?))", (f"{contract.source}|{agency}",))
-        overlapping = wh.fetchall(
-            "select period from ops.batches where source = ? and agency = ? and status = 'active' "
-            "and period <> ? and period_start <= ? and period_end >= ?",
-            (contract.source, agency, period.label, period.end, period.start),
-        )
-        if overlapping:
-            raise ExtractRejected(
-                info.name,
-                f"its period {period.label} overlaps the period {overlapping[0][0]} already loaded for "
-                f"{agency} {contract.source}.",
-                f"Send a corrected file for period {overlapping[0][0]} instead.",
+        supersedes = _claim_period(wh, contract, agency, period, info.name)
+        for rows, quarantine in chunks:
+            wh.append(contract.raw_table, rows.assign(_batch_id=batch_id), raw_types(contract))
+            wh.append(
+                "ops.quarantine",
+                quarantine.assign(batch_id=batch_id, source=contract.source),
+                QUARANTINE_TYPES,
             )
-        previous = wh.fetchall(
-            "select batch_id from ops.batches where source = ? and agency = ? and period = ? "
-            "and status = 'active'",
-            (contract.source, agency, period.label),
-        )
-        supersedes = previous[0][0] if previous else None
-        if supersedes:
-            wh.execute("update ops.batches set status = 'superseded' where batch_id = ?", (supersedes,))
+            counts.rows_loaded += len(rows)
+            counts.rows_quarantined += len(quarantine)
         wh.execute(
             "insert into ops.batches (batch_id, agency, source, period, period_start, period_end, file_name, "
             "file_sha256, file_bytes, encoding, contract_version, received_at, loaded_at, rows_read, "
@@ -109,15 +145,13 @@ def write_batch(
                 contract.version,
                 info.received_at.replace(tzinfo=None),
                 datetime.now(UTC).replace(tzinfo=None),
-                checked.rows_read,
-                len(rows),
-                len(quarantine),
-                checked.rows_skipped,
+                counts.rows_read,
+                counts.rows_loaded,
+                counts.rows_quarantined,
+                counts.rows_skipped,
                 supersedes,
             ),
         )
-        wh.append(contract.raw_table, rows, raw_types(contract))
-        wh.append("ops.quarantine", quarantine, QUARANTINE_TYPES)
     return batch_id
 
 

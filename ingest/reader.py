@@ -1,25 +1,34 @@
-"""Bytes to text rows: decode strictly, find the header, split rows, count every physical row.
+"""Agency file to chunks of text rows: decode strictly, find the header, stream the rows, count every
+physical line.
 
 Everything stays text here; types are parsed in ``validate`` with the contract's declared formats
 (pandas type inference silently turns 03.04.1999 into 4 March and drops leading zeros). Title rows
-above the header and total rows at the foot ("Toplam") are skipped and counted, so the batch can
-prove that rows read = loaded + quarantined + skipped.
+above the header and total rows at the foot ("Toplam") are skipped and counted, and the physical lines
+of the file are counted without the CSV parser, so a batch can prove read = loaded + quarantined +
+skipped. Large CSV files stream through pyarrow in chunks (memory stays bounded); files with quoted
+cells, where a cell may span lines, go through Python's csv module so every row keeps its line number.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-import re
 import unicodedata
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
 
 from ingest.contract import Contract
 from ingest.errors import ExtractRejected
 from ingest.xlsx import cell_text, read_xlsx_cells
 
 HEADER_SEARCH_ROWS = 20
+CHUNK_ROWS = 250_000
+SCAN_BLOCK = 16 << 20
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
 
@@ -28,26 +37,43 @@ _TURKISH_FOLD = str.maketrans(
     {"İ": "i", "I": "i", "ı": "i", "Ş": "s", "ş": "s", "Ğ": "g", "ğ": "g",
      "Ü": "u", "ü": "u", "Ö": "o", "ö": "o", "Ç": "c", "ç": "c"}
 )  # fmt: skip
-_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+Source = bytes | Path
 
 
 @dataclass(frozen=True)
 class Record:
-    line: int  # physical row in the file where the record starts (1 = first line)
-    fields: tuple[str, ...]  # as read; may be longer or shorter than the header (quarantined later)
+    """A row that does not fit the header (too many or too few fields), kept whole for quarantine."""
+
+    line: int
+    fields: tuple[str, ...]
 
 
 @dataclass(frozen=True)
-class ParsedExtract:
+class Chunk:
+    frame: pd.DataFrame  # text cells, contract column names in file order
+    lines: np.ndarray  # physical line of each row of frame
+    ragged: tuple[Record, ...] = ()
+    formula_lines: frozenset[int] = frozenset()
+
+
+@dataclass
+class Extract:
+    """An extract whose header was found and mapped; ``chunks()`` streams its rows once."""
+
+    file_name: str
+    contract: Contract
     encoding: str  # detected text encoding, or "xlsx"
     columns: tuple[str, ...]  # contract column names, in file order
-    records: tuple[Record, ...]  # data rows
-    title_rows: int = 0  # rows above the header, skipped
-    footer_rows: int = 0  # total rows, skipped
-    header_line: int = 1
-    formula_lines: frozenset[int] = frozenset()  # xlsx rows holding a formula cell (quarantined)
-    blank_rows: int = 0  # empty rows anywhere (not records, not counted as read)
-    embedded_newlines: int = 0  # line breaks inside quoted cells (one record spans several lines)
+    header_line: int
+    title_rows: int
+    _rows: Callable[[], Iterator[Chunk]]
+    _physical_lines: int | None  # counted without the parser; None for xlsx
+    footer_rows: int = 0
+    blank_rows: int = 0
+    data_rows: int = 0  # rows handed out, ragged ones included
+    embedded_newlines: int = 0
+    _done: bool = field(default=False, repr=False)
 
     @property
     def rows_skipped(self) -> int:
@@ -55,8 +81,67 @@ class ParsedExtract:
 
     @property
     def rows_read(self) -> int:
-        """Every non-blank row below or above the header: data rows plus skipped title and total rows."""
-        return len(self.records) + self.rows_skipped
+        """Every non-blank row except the header: data rows plus skipped title and total rows."""
+        return self.data_rows + self.rows_skipped
+
+    def chunks(self) -> Iterator[Chunk]:
+        if self._done:
+            raise RuntimeError("an extract can be read once")
+        markers = set(self.contract.footer_markers)
+        for chunk in self._rows():
+            chunk = self._drop_blank_and_footer(chunk, markers)
+            self.data_rows += len(chunk.frame) + len(chunk.ragged)
+            if len(chunk.frame) or chunk.ragged:
+                yield chunk
+        self._done = True
+        if self.data_rows == 0:
+            raise ExtractRejected(
+                self.file_name,
+                "the file has a header but no data rows.",
+                "Send the extract with its rows, or tell the Task Force there is nothing to report.",
+            )
+        self._reconcile()
+
+    def _drop_blank_and_footer(self, chunk: Chunk, markers: set[str]) -> Chunk:
+        def is_footer(fields: tuple[str, ...]) -> bool:
+            first = next((f.strip() for f in fields if f.strip()), "")
+            return first.lower() in markers
+
+        ragged = tuple(r for r in chunk.ragged if not is_footer(r.fields))
+        self.footer_rows += len(chunk.ragged) - len(ragged)
+        if len(ragged) != len(chunk.ragged):
+            chunk = Chunk(chunk.frame, chunk.lines, ragged, chunk.formula_lines)
+        frame = chunk.frame
+        if frame.empty:
+            return chunk
+        stripped = [frame[c].str.strip() for c in frame.columns]
+        first = stripped[0]
+        for later in stripped[1:]:  # first non-empty cell of each row, column by column
+            first = first.where(first.ne(""), later)
+        blank = first.eq("").to_numpy()
+        footer = first.str.lower().isin(markers).to_numpy()
+        self.blank_rows += int(blank.sum())
+        self.footer_rows += int(footer.sum())
+        keep = ~(blank | footer)
+        if keep.all():
+            return chunk
+        return Chunk(frame[keep].reset_index(drop=True), chunk.lines[keep], chunk.ragged, chunk.formula_lines)
+
+    def _reconcile(self) -> None:
+        """The parser must account for every physical line, counted without it: each is the header, a
+        title, data, total or blank row, or a break inside a quoted cell. Otherwise rows were swallowed."""
+        if self._physical_lines is None:
+            return
+        accounted = (
+            self.header_line + self.data_rows + self.footer_rows + self.blank_rows + self.embedded_newlines
+        )
+        if accounted != self._physical_lines:
+            raise ExtractRejected(
+                self.file_name,
+                "its rows could not be counted consistently "
+                f"({self._physical_lines} lines, {accounted} read).",
+                "Check for an unclosed quote or a stray line break, then export again.",
+            )
 
 
 def header_key(label: str) -> str:
@@ -65,20 +150,65 @@ def header_key(label: str) -> str:
     return "".join(ch for ch in folded if ch.isalnum())
 
 
-def decode(data: bytes, contract: Contract, file_name: str) -> tuple[str, str]:
-    """Decode strictly with the first encoding the contract allows that fits. Returns (text, encoding)."""
-    if b"\x00" in data:
-        raise ExtractRejected(
-            file_name,
-            "the file contains NUL bytes, so it is not a plain-text CSV export.",
-            "Save it again as CSV from the spreadsheet program.",
-        )
+def _blocks(source: Source) -> Iterator[bytes]:
+    if isinstance(source, bytes):
+        for start in range(0, len(source), SCAN_BLOCK):
+            yield source[start : start + SCAN_BLOCK]
+        return
+    with source.open("rb") as handle:
+        while block := handle.read(SCAN_BLOCK):
+            yield block
+
+
+def _open_binary(source: Source) -> io.BufferedIOBase:
+    return io.BytesIO(source) if isinstance(source, bytes) else source.open("rb")
+
+
+def _codec(encoding: str) -> str:
+    return "utf-8-sig" if encoding.lower().replace("_", "-") in {"utf-8", "utf8"} else encoding
+
+
+@dataclass(frozen=True)
+class _Scan:
+    encoding: str
+    physical_lines: int
+    has_quotes: bool
+    head: bytes
+
+
+def _scan(source: Source, contract: Contract, file_name: str) -> _Scan:
+    """One pass per candidate encoding: strict decode, NUL bytes, quotes and physical lines."""
     for encoding in contract.encodings:
-        python_codec = "utf-8-sig" if encoding.lower().replace("_", "-") in {"utf-8", "utf8"} else encoding
+        decoder = codecs.getincrementaldecoder(_codec(encoding))("strict")
+        newlines = quotes = 0
+        pending_cr = False
+        content = False
+        last = b""
+        head = b""
         try:
-            return data.decode(python_codec), encoding
+            for block in _blocks(source):
+                if b"\x00" in block:
+                    raise ExtractRejected(
+                        file_name,
+                        "the file contains NUL bytes, so it is not a plain-text CSV export.",
+                        "Save it again as CSV from the spreadsheet program.",
+                    )
+                decoder.decode(block)
+                if len(head) < (1 << 20):
+                    head += block[: (1 << 20) - len(head)]
+                content = content or bool(block.strip())
+                crlf = block.count(b"\r\n") + (1 if pending_cr and block.startswith(b"\n") else 0)
+                newlines += block.count(b"\n") + block.count(b"\r") - crlf
+                pending_cr = block.endswith(b"\r")
+                quotes += block.count(b'"')
+                last = block[-1:]
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
+        if not content:
+            raise ExtractRejected(file_name, "the file is empty.", "Export the extract again with its rows.")
+        lines = newlines + (0 if last in (b"\n", b"\r") else 1)
+        return _Scan(encoding, lines, quotes > 0, head)
     raise ExtractRejected(
         file_name,
         f"the file is not in any of the encodings this source may use ({', '.join(contract.encodings)}).",
@@ -99,12 +229,6 @@ def map_header(labels: list[str], contract: Contract, file_name: str) -> tuple[s
     lookup = _alias_lookup(contract)
     while labels and not labels[-1].strip():  # trailing empty header cells (spreadsheet exports)
         labels = labels[:-1]
-    if len(labels) == 1 and len(contract.columns) > 1:
-        raise ExtractRejected(
-            file_name,
-            f"the header has a single column; this source is delimited by '{contract.delimiter}'.",
-            f"Export the file with '{contract.delimiter}' between columns.",
-        )
     mapped: list[str] = []
     unknown: list[str] = []
     for position, label in enumerate(labels, start=1):
@@ -159,164 +283,232 @@ def _reject_wrong_delimiter(
             )
 
 
-def _is_blank(fields: tuple[str, ...]) -> bool:
-    return all(not f.strip() for f in fields)
-
-
-def _assemble(
-    rows: Iterable[tuple[int, tuple[str, ...]]],
-    contract: Contract,
-    file_name: str,
-    encoding: str,
-    formula_lines: frozenset[int] = frozenset(),
-    render: Callable[[int, tuple[str, ...], tuple[str, ...]], tuple[str, ...]] | None = None,
-) -> ParsedExtract:
-    """Find the header among the first rows, then split the rest into data rows and total rows.
-
-    ``render`` turns a data row into text once the columns are known (XLSX cells are formatted by their
-    column's declared type); CSV rows are text already."""
+def _find_header(
+    rows: Iterator[tuple[int, tuple[str, ...]]], contract: Contract, file_name: str
+) -> tuple[int, tuple[str, ...], int]:
+    """(header line, mapped columns, title rows) from the first rows of the file."""
     lookup = _alias_lookup(contract)
-    counts = {"blank": 0, "newlines": 0}
-
-    def counted(source: Iterable[tuple[int, tuple[str, ...]]]) -> Iterable[tuple[int, tuple[str, ...]]]:
-        for line, fields in source:
-            counts["newlines"] += sum(len(_NEWLINE.findall(f)) for f in fields)
-            if _is_blank(fields):
-                counts["blank"] += 1
-            yield line, fields
-
-    iterator = iter(counted(rows))
     title_rows = 0
-    header: tuple[int, tuple[str, ...]] | None = None
-    for line, fields in iterator:
+    for line, fields in rows:
         if _looks_like_header(fields, lookup):
-            header = (line, fields)
-            break
+            return line, map_header(list(fields), contract, file_name), title_rows
         _reject_wrong_delimiter(fields, lookup, contract, file_name)
-        if not _is_blank(fields):
+        if any(f.strip() for f in fields):
             title_rows += 1
         if title_rows > HEADER_SEARCH_ROWS:
             break
-    if header is None:
-        if title_rows <= 1:
-            raise ExtractRejected(
-                file_name,
-                "no header row with this source's column names was found."
-                if title_rows
-                else "the file is empty.",
-                "The first row must hold the column names listed in docs/extract-spec.md.",
-            )
-        raise ExtractRejected(
-            file_name,
-            f"no header row with this source's column names in the first {HEADER_SEARCH_ROWS} rows.",
-            "Put the column names listed in docs/extract-spec.md in one row above the data.",
-        )
-    columns = map_header(list(header[1]), contract, file_name)
-    records: list[Record] = []
-    footer_rows = 0
-    for line, fields in iterator:
-        if _is_blank(fields):
-            continue
-        first = next(f for f in fields if f.strip())
-        if first.strip().lower().translate(_TURKISH_FOLD) in contract.footer_markers:
-            footer_rows += 1
-            continue
-        if len(fields) > len(columns) and _is_blank(fields[len(columns) :]):
-            fields = fields[: len(columns)]  # empty trailing cells beyond the header
-        records.append(Record(line, render(line, fields, columns) if render else fields))
-    if not records:
-        raise ExtractRejected(
-            file_name,
-            "the file has a header but no data rows.",
-            "Send the extract with its rows, or tell the Task Force there is nothing to report.",
-        )
-    return ParsedExtract(
-        encoding=encoding,
-        columns=columns,
-        records=tuple(records),
-        title_rows=title_rows,
-        footer_rows=footer_rows,
-        header_line=header[0],
-        formula_lines=formula_lines,
-        blank_rows=counts["blank"],
-        embedded_newlines=counts["newlines"],
+    if title_rows == 0:
+        raise ExtractRejected(file_name, "the file is empty.", "Export the extract again with its rows.")
+    raise ExtractRejected(
+        file_name,
+        f"no header row with this source's column names in the first {HEADER_SEARCH_ROWS} rows.",
+        "Put the column names listed in docs/extract-spec.md in one row above the data.",
     )
 
 
-def _csv_rows(text: str, delimiter: str, file_name: str) -> Iterable[tuple[int, tuple[str, ...]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def _frame(rows: list[tuple[str, ...]], columns: tuple[str, ...]) -> pd.DataFrame:
+    return (
+        pd.DataFrame(rows, columns=list(columns), dtype="str")
+        if rows
+        else pd.DataFrame({c: pd.Series([], dtype="str") for c in columns})
+    )
+
+
+def _split_ragged(
+    numbered: list[tuple[int, tuple[str, ...]]], width: int
+) -> tuple[list[tuple[str, ...]], list[int], list[Record]]:
+    rows, lines, ragged = [], [], []
+    for line, fields in numbered:
+        if len(fields) > width and not any(f.strip() for f in fields[width:]):
+            fields = fields[:width]  # empty trailing cells beyond the header
+        if len(fields) == width:
+            rows.append(fields)
+            lines.append(line)
+        elif any(f.strip() for f in fields):
+            ragged.append(Record(line, fields))
+        else:
+            rows.append(("",) * width)  # blank line: counted as blank by the extract
+            lines.append(line)
+    return rows, lines, ragged
+
+
+def _python_csv_chunks(extract: Extract, source: Source, chunk_rows: int) -> Iterator[Chunk]:
+    """Rows via Python's csv module: slower, but exact line numbers when quoted cells span lines."""
+    binary = _open_binary(source)
+    text = io.TextIOWrapper(binary, encoding=_codec(extract.encoding), newline="")
+    reader = csv.reader(text, delimiter=extract.contract.delimiter)
+    width = len(extract.columns)
     start = 1
+    pending: list[tuple[int, tuple[str, ...]]] = []
     try:
         for row in reader:
-            yield start, tuple(row)
-            start = reader.line_num + 1
+            line, start = start, reader.line_num + 1
+            if line <= extract.header_line:
+                continue
+            extract.embedded_newlines += reader.line_num - line
+            pending.append((line, tuple(row)))
+            if len(pending) >= chunk_rows:
+                rows, lines, ragged = _split_ragged(pending, width)
+                yield Chunk(_frame(rows, extract.columns), np.asarray(lines, dtype=np.int64), tuple(ragged))
+                pending = []
     except csv.Error as exc:
         raise ExtractRejected(
-            file_name,
+            extract.file_name,
             f"the CSV structure breaks near line {reader.line_num} ({exc}).",
             "Check for an unclosed quote in that line.",
         ) from exc
+    finally:
+        text.close()
+    rows, lines, ragged = _split_ragged(pending, width)
+    yield Chunk(_frame(rows, extract.columns), np.asarray(lines, dtype=np.int64), tuple(ragged))
 
 
-def physical_lines(text: str) -> int:
-    """Lines in the text, counted without the CSV parser (a last line without a newline counts)."""
-    count = len(_NEWLINE.findall(text))
-    return count + (1 if text and not text.endswith(("\n", "\r")) else 0)
+def _arrow_chunks(extract: Extract, source: Source, chunk_rows: int) -> Iterator[Chunk]:
+    """Rows via pyarrow's streaming CSV reader: one line per row (the file has no quotes), so a row's
+    line is its position; rows of the wrong width come back through the invalid-row handler."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    width = len(extract.columns)
+    names = [f"c{i}" for i in range(width)]
+    ragged: dict[int, Record] = {}
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        fields = tuple(row.text.split(extract.contract.delimiter))
+        ragged[int(row.number)] = Record(int(row.number), fields)
+        return "skip"
+
+    reader = pacsv.open_csv(
+        _open_binary(source),
+        read_options=pacsv.ReadOptions(
+            column_names=names,
+            skip_rows=extract.header_line,
+            use_threads=False,
+            encoding=_codec(extract.encoding),
+            block_size=min(SCAN_BLOCK, max(1 << 20, chunk_rows * 64)),
+        ),
+        parse_options=pacsv.ParseOptions(
+            delimiter=extract.contract.delimiter, quote_char=False, ignore_empty_lines=False,
+            invalid_row_handler=on_invalid,
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
+        ),
+    )  # fmt: skip
+    next_line = extract.header_line + 1
+    handed: set[int] = set()
+    for batch in reader:
+        frame = batch.to_pandas()
+        frame.columns = list(extract.columns)
+        skipped = np.fromiter((n for n in ragged if n >= next_line), dtype=np.int64)
+        candidates = np.arange(next_line, next_line + len(frame) + len(skipped), dtype=np.int64)
+        lines = candidates[~np.isin(candidates, skipped)][: len(frame)]
+        next_line = int(lines[-1]) + 1 if len(lines) else next_line
+        new = [r for n, r in sorted(ragged.items()) if n < next_line and n not in handed]
+        handed.update(r.line for r in new)
+        yield Chunk(frame.astype("str"), lines, tuple(new))
+    leftover = [r for n, r in sorted(ragged.items()) if n not in handed]
+    if leftover:
+        yield Chunk(_frame([], extract.columns), np.empty(0, dtype=np.int64), tuple(leftover))
 
 
-def _reconcile_csv(text: str, parsed: ParsedExtract, file_name: str) -> None:
-    """The parser must account for every physical line of the file, counted without it: each line is
-    the header, a title, data, total or blank row, or a line break inside a quoted cell. A mismatch
-    means rows were swallowed or invented, and the file is not loaded."""
-    lines = physical_lines(text)
-    accounted = 1 + parsed.rows_read + parsed.blank_rows + parsed.embedded_newlines
-    if lines != accounted:
-        raise ExtractRejected(
-            file_name,
-            f"its rows could not be counted consistently ({lines} lines in the file, {accounted} read).",
-            "Check for an unclosed quote or a stray line break, then export again.",
-        )
-
-
-def _read_xlsx(data: bytes, contract: Contract, file_name: str) -> ParsedExtract:
-    cells, formula_lines, epoch_year = read_xlsx_cells(data, contract, file_name)
-    by_name = {c.name: c for c in contract.columns}
-    raw_by_line = dict(cells)
-
-    def as_text(values: tuple) -> tuple[str, ...]:
-        return tuple(cell_text(v, None, epoch_year, contract.decimal_separator) for v in values)
-
-    def render(line: int, _: tuple[str, ...], columns: tuple[str, ...]) -> tuple[str, ...]:
-        values = raw_by_line[line]
-        return tuple(
-            cell_text(
-                v, by_name[columns[i]] if i < len(columns) else None, epoch_year, contract.decimal_separator
-            )
-            for i, v in enumerate(values)
-        )
-
-    rows = ((line, as_text(values)) for line, values in cells)
-    return _assemble(rows, contract, file_name, "xlsx", frozenset(formula_lines), render)
-
-
-def read_extract(data: bytes, contract: Contract, file_name: str) -> ParsedExtract:
-    if not data.strip():
-        raise ExtractRejected(file_name, "the file is empty.", "Export the extract again with its rows.")
-    if contract.file_format == "xlsx":
-        if not data.startswith(XLSX_MAGIC):
-            raise ExtractRejected(
-                file_name,
-                "this source is sent as an Excel .xlsx workbook, but the file is not one.",
-                "Save it from Excel as 'Excel Workbook (.xlsx)'.",
-            )
-        return _read_xlsx(data, contract, file_name)
-    if data.startswith((XLSX_MAGIC, OLE_MAGIC)):
+def _open_csv(source: Source, contract: Contract, file_name: str, chunk_rows: int) -> Extract:
+    magic = source[:8] if isinstance(source, bytes) else _head_bytes(source)
+    if magic.startswith((XLSX_MAGIC, OLE_MAGIC)):
         raise ExtractRejected(
             file_name,
             "this is an Excel workbook, but this source is sent as CSV.",
             "Save it from Excel as 'CSV UTF-8'.",
         )
-    text, encoding = decode(data, contract, file_name)
-    parsed = _assemble(_csv_rows(text, contract.delimiter, file_name), contract, file_name, encoding)
-    _reconcile_csv(text, parsed, file_name)
-    return parsed
+    scan = _scan(source, contract, file_name)
+    head_text = scan.head.decode(_codec(scan.encoding), errors="ignore")
+    head_reader = csv.reader(io.StringIO(head_text, newline=""), delimiter=contract.delimiter)
+
+    def head_rows() -> Iterator[tuple[int, tuple[str, ...]]]:
+        start = 1
+        for row in head_reader:
+            yield start, tuple(row)
+            start = head_reader.line_num + 1
+
+    header_line, columns, title_rows = _find_header(head_rows(), contract, file_name)
+    extract = Extract(
+        file_name,
+        contract,
+        scan.encoding,
+        columns,
+        header_line,
+        title_rows,
+        lambda: iter(()),
+        scan.physical_lines,
+    )
+    reader = _python_csv_chunks if scan.has_quotes else _arrow_chunks
+    extract._rows = lambda: reader(extract, source, chunk_rows)
+    return extract
+
+
+def _head_bytes(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(8)
+
+
+def _open_xlsx(source: Source, contract: Contract, file_name: str, chunk_rows: int) -> Extract:
+    data = source if isinstance(source, bytes) else source.read_bytes()
+    if not data.startswith(XLSX_MAGIC):
+        raise ExtractRejected(
+            file_name,
+            "this source is sent as an Excel .xlsx workbook, but the file is not one.",
+            "Save it from Excel as 'Excel Workbook (.xlsx)'.",
+        )
+    cells, formula_lines, epoch_year = read_xlsx_cells(data, contract, file_name)
+    sep = contract.decimal_separator
+    as_text = [(line, tuple(cell_text(v, None, epoch_year, sep) for v in values)) for line, values in cells]
+    header_line, columns, title_rows = _find_header(iter(as_text), contract, file_name)
+    by_name = {c.name: c for c in contract.columns}
+    typed_cols = [by_name[c] for c in columns]
+    numbered = []
+    for line, values in cells[header_line:]:
+        rendered = tuple(
+            cell_text(v, typed_cols[i] if i < len(typed_cols) else None, epoch_year, sep)
+            for i, v in enumerate(values)
+        )
+        numbered.append((line, rendered))
+
+    def rows() -> Iterator[Chunk]:
+        for start in range(0, max(len(numbered), 1), chunk_rows):
+            part, lines, ragged = _split_ragged(numbered[start : start + chunk_rows], len(columns))
+            yield Chunk(
+                _frame(part, columns),
+                np.asarray(lines, dtype=np.int64),
+                tuple(ragged),
+                frozenset(formula_lines),
+            )
+
+    return Extract(file_name, contract, "xlsx", columns, header_line, title_rows, rows, None)
+
+
+def open_extract(source: Source, contract: Contract, file_name: str, chunk_rows: int = CHUNK_ROWS) -> Extract:
+    """Check the file as a whole (encoding, header) and prepare its rows for streaming."""
+    empty = not source.strip() if isinstance(source, bytes) else source.stat().st_size == 0
+    if empty:
+        raise ExtractRejected(file_name, "the file is empty.", "Export the extract again with its rows.")
+    opener = _open_xlsx if contract.file_format == "xlsx" else _open_csv
+    return opener(source, contract, file_name, chunk_rows)
+
+
+@dataclass(frozen=True)
+class ParsedExtract:
+    """A small extract read whole (for checks and tests): the chunks and the counts."""
+
+    encoding: str
+    columns: tuple[str, ...]
+    chunks: tuple[Chunk, ...]
+    rows_read: int
+    rows_skipped: int
+
+
+def read_extract(
+    data: Source, contract: Contract, file_name: str, chunk_rows: int = CHUNK_ROWS
+) -> ParsedExtract:
+    extract = open_extract(data, contract, file_name, chunk_rows)
+    chunks = tuple(extract.chunks())
+    return ParsedExtract(extract.encoding, extract.columns, chunks, extract.rows_read, extract.rows_skipped)

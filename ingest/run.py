@@ -4,15 +4,19 @@ CLI to report to the focal point."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
+
 from ingest.contract import Contract, contract_for_file, load_agencies, load_registry
 from ingest.errors import ExtractRejected
-from ingest.load import FileInfo, ensure_raw_table, existing_batch, record_rejection, write_batch
-from ingest.reader import read_extract
-from ingest.validate import parse_period, validate
+from ingest.expectations import run_suite, suite_path
+from ingest.load import BatchCounts, FileInfo, ensure_raw_table, existing_batch, record_rejection, write_batch
+from ingest.reader import Extract, open_extract
+from ingest.validate import DuplicateTracker, Period, parse_period, validate_chunk
 from taskforce.warehouse import Warehouse
 
 
@@ -71,6 +75,37 @@ def _identify(
     return contract, label, sender
 
 
+def file_digest(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size
+
+
+def _validated_chunks(
+    extract: Extract, contract: Contract, period: Period, counts: BatchCounts, reasons: list[str]
+) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+    """Validate each chunk, check the rows that passed against the source's Great Expectations suite,
+    and hand both on to the loader; the file's totals are filled in once the last chunk is read."""
+    tracker = DuplicateTracker()
+    for chunk in extract.chunks():
+        rows, quarantine = validate_chunk(chunk, contract, period, tracker)
+        suite = run_suite(suite_path(contract.source), rows)
+        if not suite.success:
+            raise ExtractRejected(
+                extract.file_name,
+                f"rows that passed the row checks failed the Great Expectations suite ({suite.summary()}).",
+                "Nothing was loaded; report this to the warehouse team (a row check missed something).",
+            )
+        reasons.extend(quarantine["reason"])
+        yield rows, quarantine
+    counts.rows_read = extract.rows_read
+    counts.rows_skipped = extract.rows_skipped
+
+
 def ingest_file(
     wh: Warehouse,
     path: Path,
@@ -79,38 +114,37 @@ def ingest_file(
     registry: dict[str, Contract] | None = None,
     agency: str | None = None,
 ) -> IngestResult:
+    """Ingest one file: a no-op if it was loaded before, a rejection (recorded in ops.rejected_files)
+    if it cannot be loaded as a whole, otherwise one batch with its quarantined rows."""
     registry = registry or load_registry()
-    data = path.read_bytes()
-    info = FileInfo(
-        name=path.name,
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
-        encoding="",
-        received_at=datetime.now(UTC),
-    )
+    sha256, size = file_digest(path)
+    received = datetime.now(UTC)
     wh.ensure_ops()
     contract: Contract | None = None
     sender: str | None = None
+    counts = BatchCounts()
+    reasons: list[str] = []
     try:
         contract, label, sender = _identify(path, registry, source, period, agency)
-        known = existing_batch(wh, contract.source, info.sha256)
+        known = existing_batch(wh, contract.source, sha256)
         if known:
             return IngestResult(
                 path.name,
                 "already_loaded",
                 batch_id=known[0],
                 source=contract.source,
+                agency=sender,
                 message=f"this exact file was already loaded as batch {known[0]} ({known[1]}); "
                 "nothing changed",
             )
-        parsed = read_extract(data, contract, path.name)
         period_spec = parse_period(label, path.name)
-        checked = validate(parsed, contract, period_spec)
+        extract = open_extract(path, contract, path.name)
         ensure_raw_table(wh, contract)
-        file_info = FileInfo(info.name, info.sha256, info.size, parsed.encoding, info.received_at)
-        batch_id = write_batch(wh, contract, sender, period_spec, file_info, checked)
+        info = FileInfo(path.name, sha256, size, extract.encoding, received)
+        chunks = _validated_chunks(extract, contract, period_spec, counts, reasons)
+        batch_id = write_batch(wh, contract, sender, period_spec, info, chunks, counts)
     except ExtractRejected as rejected:
-        record_rejection(wh, info, contract, sender, str(rejected))
+        record_rejection(wh, FileInfo(path.name, sha256, size, "", received), contract, sender, str(rejected))
         return IngestResult(
             path.name,
             "rejected",
@@ -125,9 +159,9 @@ def ingest_file(
         source=contract.source,
         agency=sender,
         period=label,
-        rows_read=checked.rows_read,
-        rows_loaded=len(checked.rows),
-        rows_quarantined=len(checked.quarantine),
-        rows_skipped=checked.rows_skipped,
-        quarantine_reasons=tuple(checked.quarantine["reason"]),
+        rows_read=counts.rows_read,
+        rows_loaded=counts.rows_loaded,
+        rows_quarantined=counts.rows_quarantined,
+        rows_skipped=counts.rows_skipped,
+        quarantine_reasons=tuple(reasons),
     )

@@ -13,11 +13,12 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from ingest.contract import Column, Contract
 from ingest.errors import ExtractRejected
-from ingest.reader import ParsedExtract
+from ingest.reader import Chunk, ParsedExtract
 
 _PERIOD = re.compile(r"^(?P<year>\d{4})(-(?P<month>\d{2}))?$")
 MAX_FIELD_LENGTH = 32_767  # Excel's cell limit: anything longer is not a value an agency typed
@@ -63,22 +64,25 @@ def _readable_format(fmt: str) -> str:
 
 
 class _Problems:
-    """Collects (row position, rule, message) and folds them into one reason per row."""
+    """Rules broken per row position, kept only for the rows that broke one (most rows break none)."""
 
-    def __init__(self, n_rows: int) -> None:
-        self.rules: list[list[str]] = [[] for _ in range(n_rows)]
-        self.messages: list[list[str]] = [[] for _ in range(n_rows)]
+    def __init__(self) -> None:
+        self.rules: dict[int, list[str]] = {}
+        self.messages: dict[int, list[str]] = {}
 
-    def add(self, mask: pd.Series, rule: str, message: str) -> None:
-        for position in mask.to_numpy(dtype=bool, na_value=False).nonzero()[0]:
+    def add(self, mask: pd.Series | np.ndarray, rule: str, message: str) -> None:
+        values = mask.to_numpy(dtype=bool, na_value=False) if isinstance(mask, pd.Series) else mask
+        for position in np.flatnonzero(values):
             self.add_row(int(position), rule, message)
 
     def add_row(self, position: int, rule: str, message: str) -> None:
-        self.rules[position].append(rule)
-        self.messages[position].append(message)
+        self.rules.setdefault(position, []).append(rule)
+        self.messages.setdefault(position, []).append(message)
 
-    def failed(self) -> pd.Series:
-        return pd.Series([bool(r) for r in self.rules], dtype=bool)
+    def failed(self, n_rows: int) -> np.ndarray:
+        mask = np.zeros(n_rows, dtype=bool)
+        mask[list(self.rules)] = True
+        return mask
 
 
 def _check_range(col: Column, numbers: pd.Series, problems: _Problems) -> None:
@@ -137,15 +141,15 @@ def _check_column(col: Column, text: pd.Series, problems: _Problems, decimal_sep
             f"column {col.name}: not one of the codes listed for it in docs/extract-spec.md",
         )
     elif col.type == "code_set":
-        codes = col.codes or frozenset()
-        items = text.str.split(col.separator).map(lambda parts: [p.strip() for p in parts])
-        unknown = items.map(lambda parts: any(p not in codes for p in parts))
+        sep = re.escape(col.separator)
+        one = "(?:" + "|".join(re.escape(c) for c in sorted(col.codes or (), key=len, reverse=True)) + ")"
+        listed = text.str.fullmatch(rf"\s*{one}\s*(?:{sep}\s*{one}\s*)*")
         problems.add(
-            present & unknown,
+            present & ~listed,
             "unknown_code",
             f"column {col.name}: holds a value that is not one of its listed codes",
         )
-        typed = items.map(col.separator.join).where(present, None)
+        typed = text.str.replace(rf"\s*{sep}\s*", col.separator, regex=True).where(present, None)
 
     if col.pattern:
         matches = text.str.fullmatch(col.pattern)
@@ -153,25 +157,72 @@ def _check_column(col: Column, text: pd.Series, problems: _Problems, decimal_sep
     return typed
 
 
-def _text_frame(parsed: ParsedExtract, contract: Contract, problems: _Problems) -> pd.DataFrame:
-    """All rows as stripped text in contract column order; rows of the wrong width are flagged."""
-    width = len(parsed.columns)
-    padded = []
-    for position, record in enumerate(parsed.records):
-        fields = [f.strip() for f in record.fields]
-        if len(fields) != width:
-            problems.add_row(
-                position, "field_count", f"the row has {len(fields)} fields; the header has {width}"
+class DuplicateTracker:
+    """Finds repeated rows and repeated unique keys across all chunks of one file, by 64-bit hashes
+    (a false match needs a hash collision: about 1 in 10^6 files of 10M rows)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
+
+    def first_lines(
+        self, name: str, values: pd.Series | pd.DataFrame, lines: np.ndarray, usable: np.ndarray
+    ) -> np.ndarray:
+        """For each row, the line where the same value first appeared (0 if this row is the first)."""
+        hashes = pd.util.hash_pandas_object(values, index=False).to_numpy()
+        first = np.zeros(len(hashes), dtype=np.int64)
+        for seen_hashes, seen_lines in self._seen.get(name, []):
+            at = np.searchsorted(seen_hashes, hashes)
+            at[at >= len(seen_hashes)] = 0
+            hit = (
+                usable & (seen_hashes[at] == hashes) & (first == 0)
+                if len(seen_hashes)
+                else np.zeros_like(usable)
             )
-            fields = (fields + [""] * width)[:width]
-        if record.line in parsed.formula_lines:
-            problems.add_row(position, "formula", "the row holds a formula; send values, not formulas")
-        padded.append(fields)
-    text = pd.DataFrame(padded, columns=list(parsed.columns), dtype=object)
+            first[hit] = seen_lines[at[hit]]
+        frame = pd.DataFrame({"h": hashes, "line": lines})[usable]
+        first_in_chunk = frame.groupby("h")["line"].transform("min")
+        repeat = (first_in_chunk != frame["line"]).to_numpy()
+        positions = np.flatnonzero(usable)[repeat]
+        first[positions] = np.where(
+            first[positions] == 0, first_in_chunk.to_numpy()[repeat], first[positions]
+        )
+        new = usable & (first == 0)
+        order = np.argsort(hashes[new], kind="stable")
+        self._seen.setdefault(name, []).append((hashes[new][order], lines[new][order]))
+        return first
+
+
+def _text_frame(
+    chunk: Chunk, contract: Contract, problems: _Problems
+) -> tuple[pd.DataFrame, np.ndarray, list]:
+    """Rows as stripped text in contract column order (ragged rows appended, padded and flagged)."""
+    width = len(chunk.frame.columns)
+    frame = chunk.frame
+    lines = chunk.lines
+    raw_fields: list[tuple[str, ...] | None] = [None] * len(frame)
+    if chunk.ragged:
+        padded = [(tuple(r.fields) + ("",) * width)[:width] for r in chunk.ragged]
+        frame = pd.concat(
+            [frame, pd.DataFrame(padded, columns=frame.columns, dtype="str")], ignore_index=True
+        )
+        lines = np.concatenate([lines, np.asarray([r.line for r in chunk.ragged], dtype=np.int64)])
+        for offset, record in enumerate(chunk.ragged):
+            position = len(raw_fields) + offset
+            problems.add_row(
+                position, "field_count", f"the row has {len(record.fields)} fields; the header has {width}"
+            )
+        raw_fields.extend(r.fields for r in chunk.ragged)
+    if chunk.formula_lines:
+        problems.add(
+            np.isin(lines, list(chunk.formula_lines)),
+            "formula",
+            "the row holds a formula; send values, not formulas",
+        )
+    text = pd.DataFrame({name: frame[name].str.strip() for name in frame.columns})
     for col in contract.columns:  # optional columns the agency did not send
         if col.name not in text.columns:
             text[col.name] = ""
-    return text[contract.column_names]
+    return text[contract.column_names], lines, raw_fields
 
 
 def _check_text(text: pd.DataFrame, problems: _Problems) -> None:
@@ -189,38 +240,42 @@ def _check_text(text: pd.DataFrame, problems: _Problems) -> None:
         )
 
 
-def _check_duplicates(text: pd.DataFrame, contract: Contract, lines: pd.Series, problems: _Problems) -> None:
-    duplicated_row = text.duplicated(keep="first")
-    if duplicated_row.any():
-        first_line = lines.groupby([text[c] for c in text.columns]).transform("first")
-        for position in duplicated_row.to_numpy().nonzero()[0]:
-            problems.add_row(int(position), "duplicate_row", f"the row repeats line {first_line[position]}")
+def _check_duplicates(
+    text: pd.DataFrame, contract: Contract, lines: np.ndarray, problems: _Problems, tracker: DuplicateTracker
+) -> None:
+    everything = np.ones(len(text), dtype=bool)
+    repeats = tracker.first_lines("_row", text, lines, everything)
+    for position in np.flatnonzero(repeats):
+        problems.add_row(int(position), "duplicate_row", f"the row repeats line {repeats[position]}")
     for col in contract.columns:
         if not col.unique:
             continue
-        key = text[col.name]
-        dup = key.ne("") & key.duplicated(keep="first") & ~duplicated_row
-        if dup.any():
-            first = lines.groupby(key).transform("first")
-            for position in dup.to_numpy().nonzero()[0]:
-                problems.add_row(
-                    int(position),
-                    "duplicate_key",
-                    f"column {col.name}: the same value is already on line {first[position]}",
-                )
+        usable = text[col.name].ne("").to_numpy() & (repeats == 0)
+        first = tracker.first_lines(col.name, text[col.name], lines, usable)
+        for position in np.flatnonzero(first):
+            problems.add_row(
+                int(position),
+                "duplicate_key",
+                f"column {col.name}: the same value is already on line {first[position]}",
+            )
 
 
-def _payload(columns: tuple[str, ...], fields: tuple[str, ...]) -> str:
-    row = dict(zip(columns, fields, strict=False))
-    if len(fields) > len(columns):
-        row["_extra_fields"] = list(fields[len(columns) :])
+def _payload(columns: list[str], text_row: dict[str, str], fields: tuple[str, ...] | None) -> str:
+    if fields is None:
+        row = {c: text_row[c] for c in columns}
+    else:
+        row = dict(zip(columns, fields, strict=False))
+        if len(fields) > len(columns):
+            row["_extra_fields"] = list(fields[len(columns) :])
     return json.dumps(row, ensure_ascii=False, default=str)
 
 
-def validate(parsed: ParsedExtract, contract: Contract, period: Period) -> Validated:
-    records = parsed.records
-    problems = _Problems(len(records))
-    text = _text_frame(parsed, contract, problems)
+def validate_chunk(
+    chunk: Chunk, contract: Contract, period: Period, tracker: DuplicateTracker
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Typed loadable rows and quarantined rows of one chunk."""
+    problems = _Problems()
+    text, lines, raw_fields = _text_frame(chunk, contract, problems)
     _check_text(text, problems)
     typed = pd.DataFrame(
         {
@@ -228,35 +283,45 @@ def validate(parsed: ParsedExtract, contract: Contract, period: Period) -> Valid
             for c in contract.columns
         }
     )
-
     when = pd.to_datetime(typed[contract.period_column])
-    outside = when.notna() & ((when.dt.date < period.start) | (when.dt.date > period.end))
+    day = when.dt.normalize()
+    outside = when.notna() & ((day < pd.Timestamp(period.start)) | (day > pd.Timestamp(period.end)))
     problems.add(
         outside,
         "outside_period",
         f"column {contract.period_column}: outside the reporting period {period.label}",
     )
+    _check_duplicates(text, contract, lines, problems, tracker)
 
-    lines = pd.Series([r.line for r in records], dtype="int64")
-    _check_duplicates(text, contract, lines, problems)
-
-    failed = problems.failed()
-    bad = failed[failed].index
+    failed = problems.failed(len(text))
+    bad = np.flatnonzero(failed)
     rows = typed[~failed].copy()
     rows["_source_row"] = lines[~failed]
+    file_columns = list(chunk.frame.columns)
     quarantine = pd.DataFrame(
         {
-            "source_row": lines[failed],
+            "source_row": lines[bad].astype(np.int64),
             "rules": [",".join(dict.fromkeys(problems.rules[i])) for i in bad],
-            "reason": [f"line {records[i].line}: " + "; ".join(problems.messages[i]) for i in bad],
-            "payload": [_payload(parsed.columns, records[i].fields) for i in bad],
+            "reason": [f"line {lines[i]}: " + "; ".join(problems.messages[i]) for i in bad],
+            "payload": [
+                _payload(file_columns, record, raw_fields[i])
+                for i, record in zip(bad, text.iloc[bad].to_dict("records"), strict=True)
+            ],
         }
     )
-    if len(rows) + len(quarantine) + parsed.rows_skipped != parsed.rows_read:  # the promise of this module
+    if len(rows) + len(quarantine) != len(text):  # the promise of this module
+        raise AssertionError("validation lost rows")
+    return rows.reset_index(drop=True), quarantine
+
+
+def validate(parsed: ParsedExtract, contract: Contract, period: Period) -> Validated:
+    """All chunks of a small extract read whole (checks and tests); ingest streams validate_chunk."""
+    tracker = DuplicateTracker()
+    results = [validate_chunk(chunk, contract, period, tracker) for chunk in parsed.chunks]
+    rows = pd.concat([r for r, _ in results], ignore_index=True) if results else pd.DataFrame()
+    quarantine = pd.concat([q for _, q in results], ignore_index=True) if results else pd.DataFrame()
+    if len(rows) + len(quarantine) + parsed.rows_skipped != parsed.rows_read:
         raise AssertionError("validation lost rows")
     return Validated(
-        rows=rows.reset_index(drop=True),
-        quarantine=quarantine.reset_index(drop=True),
-        rows_read=parsed.rows_read,
-        rows_skipped=parsed.rows_skipped,
+        rows=rows, quarantine=quarantine, rows_read=parsed.rows_read, rows_skipped=parsed.rows_skipped
     )
