@@ -24,6 +24,7 @@ import pandas as pd
 
 from ingest.contract import Contract
 from ingest.errors import ExtractRejected
+from ingest.pii import FIX_TEXT, is_identifying_label
 from ingest.xlsx import cell_text, read_xlsx_cells
 
 HEADER_SEARCH_ROWS = 20
@@ -231,12 +232,23 @@ def map_header(labels: list[str], contract: Contract, file_name: str) -> tuple[s
         labels = labels[:-1]
     mapped: list[str] = []
     unknown: list[str] = []
+    identifying: list[str] = []
     for position, label in enumerate(labels, start=1):
         name = lookup.get(header_key(label))
         if name is None:
             unknown.append(f"column {position} ('{label.strip()[:40]}')")
+            if is_identifying_label(label):
+                identifying.append(f"column {position} ('{label.strip()[:40]}')")
         else:
             mapped.append(name)
+    if identifying:
+        raise ExtractRejected(
+            file_name,
+            "the file contains personal data, so it was not loaded: the header says "
+            f"{', '.join(identifying)} hold names, ID numbers, contact details or birth dates "
+            "(rule identifying_column).",
+            FIX_TEXT,
+        )
     if unknown:
         raise ExtractRejected(
             file_name,

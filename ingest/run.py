@@ -15,9 +15,12 @@ from ingest.contract import Contract, contract_for_file, load_agencies, load_reg
 from ingest.errors import ExtractRejected
 from ingest.expectations import run_suite, suite_path
 from ingest.load import BatchCounts, FileInfo, ensure_raw_table, existing_batch, record_rejection, write_batch
-from ingest.reader import Extract, open_extract
+from ingest.pii import FIX_TEXT, Finding, describe_findings, scan_extract
+from ingest.reader import Chunk, Extract, open_extract
 from ingest.validate import DuplicateTracker, Period, parse_period, validate_chunk
 from taskforce.warehouse import Warehouse
+
+PERSON_KEY_MARK = "[0-9a-f]{64}"  # contract columns with this in their pattern hold person keys
 
 
 @dataclass(frozen=True)
@@ -85,13 +88,38 @@ def file_digest(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+def _merge(findings: list[Finding]) -> list[Finding]:
+    """One finding per column and rule, with the cells of all chunks added up (order kept)."""
+    cells: dict[tuple[str, str], int] = {}
+    for finding in findings:
+        cells[(finding.column, finding.rule)] = cells.get((finding.column, finding.rule), 0) + finding.cells
+    return [Finding(column, rule, n) for (column, rule), n in cells.items()]
+
+
+def _pii_findings(chunk: Chunk, contract: Contract) -> list[Finding]:
+    dates = [c.name for c in contract.columns if c.type in ("date", "datetime")]
+    keys = [c.name for c in contract.columns if c.pattern and PERSON_KEY_MARK in c.pattern]
+    columns = list(chunk.frame.columns)
+    found = scan_extract(columns, chunk.frame, date_columns=dates, key_columns=keys)
+    if chunk.ragged:
+        width = max(len(r.fields) for r in chunk.ragged)
+        names = columns + [f"(extra field {n + 1})" for n in range(width - len(columns))]
+        rows = [list(r.fields) + [""] * (width - len(r.fields)) for r in chunk.ragged]
+        found += scan_extract(names, rows, date_columns=dates, key_columns=keys)
+    return found
+
+
 def _validated_chunks(
     extract: Extract, contract: Contract, period: Period, counts: BatchCounts, reasons: list[str]
 ) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
-    """Validate each chunk, check the rows that passed against the source's Great Expectations suite,
-    and hand both on to the loader; the file's totals are filled in once the last chunk is read."""
+    """Scan each chunk for personal data, validate it, check the rows that passed against the source's
+    Great Expectations suite, and hand both on to the loader. The file's totals are filled in once the
+    last chunk is read. Personal data anywhere rejects the whole file, after every chunk was scanned,
+    so the agency gets one complete report (and the loader's transaction rolls back)."""
     tracker = DuplicateTracker()
+    findings: list[Finding] = []
     for chunk in extract.chunks():
+        findings += _pii_findings(chunk, contract)
         rows, quarantine = validate_chunk(chunk, contract, period, tracker)
         suite = run_suite(suite_path(contract.source), rows)
         if not suite.success:
@@ -101,7 +129,10 @@ def _validated_chunks(
                 "Nothing was loaded; report this to the warehouse team (a row check missed something).",
             )
         reasons.extend(quarantine["reason"])
-        yield rows, quarantine
+        if not findings:
+            yield rows, quarantine
+    if findings:
+        raise ExtractRejected(extract.file_name, describe_findings(_merge(findings)), FIX_TEXT)
     counts.rows_read = extract.rows_read
     counts.rows_skipped = extract.rows_skipped
 
