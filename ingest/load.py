@@ -48,7 +48,7 @@ def raw_types(contract: Contract) -> dict[str, str]:
 
 def ensure_raw_table(wh: Warehouse, contract: Contract) -> None:
     columns = ", ".join(f'"{name}" {sql_type}' for name, sql_type in raw_types(contract).items())
-    wh.script(f"create schema if not exists raw; create table if not exists {contract.raw_table} ({columns})")
+    wh.ddl(f"create schema if not exists raw; create table if not exists {contract.raw_table} ({columns})")
 
 
 def existing_batch(wh: Warehouse, source: str, sha256: str) -> tuple[str, str] | None:

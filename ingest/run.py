@@ -18,7 +18,7 @@ from ingest.load import BatchCounts, FileInfo, ensure_raw_table, existing_batch,
 from ingest.pii import FIX_TEXT, Finding, describe_findings, scan_extract
 from ingest.reader import Chunk, Extract, open_extract
 from ingest.validate import DuplicateTracker, Period, parse_period, validate_chunk
-from taskforce.warehouse import Warehouse
+from taskforce.warehouse import Warehouse, is_unique_violation
 
 PERSON_KEY_MARK = "[0-9a-f]{64}"  # contract columns with this in their pattern hold person keys
 
@@ -26,7 +26,7 @@ PERSON_KEY_MARK = "[0-9a-f]{64}"  # contract columns with this in their pattern 
 @dataclass(frozen=True)
 class IngestResult:
     file_name: str
-    outcome: str  # loaded | already_loaded | rejected
+    outcome: str  # loaded | already_loaded | rejected | accepted (check only)
     batch_id: str | None = None
     source: str | None = None
     agency: str | None = None
@@ -173,7 +173,20 @@ def ingest_file(
         ensure_raw_table(wh, contract)
         info = FileInfo(path.name, sha256, size, extract.encoding, received)
         chunks = _validated_chunks(extract, contract, period_spec, counts, reasons)
-        batch_id = write_batch(wh, contract, sender, period_spec, info, chunks, counts)
+        try:
+            batch_id = write_batch(wh, contract, sender, period_spec, info, chunks, counts)
+        except Exception as exc:
+            if not is_unique_violation(exc):
+                raise
+            known = existing_batch(wh, contract.source, sha256)  # another process loaded it meanwhile
+            return IngestResult(
+                path.name,
+                "already_loaded",
+                batch_id=known[0] if known else None,
+                source=contract.source,
+                agency=sender,
+                message="this exact file was loaded by another process at the same time; nothing changed",
+            )
     except ExtractRejected as rejected:
         record_rejection(wh, FileInfo(path.name, sha256, size, "", received), contract, sender, str(rejected))
         return IngestResult(
@@ -187,6 +200,50 @@ def ingest_file(
         path.name,
         "loaded",
         batch_id=batch_id,
+        source=contract.source,
+        agency=sender,
+        period=label,
+        rows_read=counts.rows_read,
+        rows_loaded=counts.rows_loaded,
+        rows_quarantined=counts.rows_quarantined,
+        rows_skipped=counts.rows_skipped,
+        quarantine_reasons=tuple(reasons),
+    )
+
+
+def check_file(
+    path: Path,
+    source: str | None = None,
+    period: str | None = None,
+    agency: str | None = None,
+    registry: dict[str, Contract] | None = None,
+) -> IngestResult:
+    """What ``ingest_file`` would do with a file, touching no database: for an agency focal point to
+    run before sending. Outcome ``accepted`` (rows would load, some perhaps quarantined) or ``rejected``."""
+    registry = registry or load_registry()
+    counts = BatchCounts()
+    reasons: list[str] = []
+    contract: Contract | None = None
+    sender: str | None = None
+    try:
+        contract, label, sender = _identify(path, registry, source, period, agency)
+        extract = open_extract(path, contract, path.name)
+        for rows, quarantine in _validated_chunks(
+            extract, contract, parse_period(label, path.name), counts, reasons
+        ):
+            counts.rows_loaded += len(rows)
+            counts.rows_quarantined += len(quarantine)
+    except ExtractRejected as rejected:
+        return IngestResult(
+            path.name,
+            "rejected",
+            source=contract.source if contract else None,
+            agency=sender,
+            message=str(rejected),
+        )
+    return IngestResult(
+        path.name,
+        "accepted",
         source=contract.source,
         agency=sender,
         period=label,

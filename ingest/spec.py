@@ -4,7 +4,10 @@ the committed file is current."""
 
 from __future__ import annotations
 
-from ingest.contract import Column, Contract
+from ingest.contract import AGENCY_FROM_FILE_NAME, Column, Contract, code_list
+
+PERIOD_GROUP = r"(?P<period>\d{4}(-\d{2})?)"
+AGENCY_GROUP = r"(?P<agency>[a-z0-9]+)"
 
 INTRO = """# Extract specification for agencies
 
@@ -22,7 +25,8 @@ edit it by hand. It tells an agency focal point what a file must look like to be
 - **A header row** with the column names below, in any order. English names or the Turkish names given
   in brackets are both accepted; upper or lower case and Turkish letters do not matter.
 - **Plain CSV**, delimited as stated for the source, in one of the encodings listed for it. Excel's
-  "CSV UTF-8" is always safe where UTF-8 is listed.
+  "CSV UTF-8" is always safe where UTF-8 is listed. Sources marked **Excel workbook** are sent as
+  `.xlsx` instead: title rows above the header and a total row at the foot are allowed and skipped.
 - **Dates** exactly in the format stated for each column (DD.MM.YYYY means day first: 03.04.2008 is
   3 April 2008).
 - **Codes** exactly as listed. Several codes in one cell are separated as stated for that column.
@@ -39,27 +43,34 @@ edit it by hand. It tells an agency focal point what a file must look like to be
 """
 
 
+def _readable(fmt: str) -> str:
+    for code, label in (("%d", "DD"), ("%m", "MM"), ("%Y", "YYYY"), ("%H", "hh"), ("%M", "mm"), ("%S", "ss")):
+        fmt = fmt.replace(code, label)
+    return fmt
+
+
 def _codes(col: Column) -> str:
     if col.codes is None:
         return ""
-    if len(col.codes) > 20:
+    if col.codes == code_list("countries.iso3"):  # compared by content: a long own list is still listed
         return "ISO 3166-1 alpha-3 country code (e.g. MDA, UKR, RUS)"
     return ", ".join(f"`{c}`" for c in sorted(col.codes))
 
 
-def _rule(col: Column) -> str:
+def _rule(col: Column, separator: str = ".") -> str:
     parts: list[str] = []
     if col.type == "date":
-        parts.append(
-            f"date as {(col.format or '').replace('%d', 'DD').replace('%m', 'MM').replace('%Y', 'YYYY')}"
-        )
-    elif col.type == "integer":
+        parts.append(f"date as {_readable(col.format or '')}")
+    elif col.type == "datetime":
+        parts.append(f"date and time as {_readable(col.format or '')}")
+    elif col.type in ("integer", "decimal"):
         bounds = []
         if col.minimum is not None:
             bounds.append(f"from {col.minimum}")
         if col.maximum is not None:
             bounds.append(f"to {col.maximum}")
-        parts.append("whole number " + " ".join(bounds))
+        kind = "whole number" if col.type == "integer" else f"number (decimal mark `{separator}`)"
+        parts.append(" ".join([kind, *bounds]))
     elif col.type == "code":
         parts.append("one of: " + _codes(col))
     elif col.type == "code_set":
@@ -73,16 +84,52 @@ def _rule(col: Column) -> str:
     return "; ".join(parts)
 
 
+def _cell(text: str) -> str:
+    """Table cell text: a bare ``|`` (as in a list of keys or a pattern) would split the Markdown row."""
+    return text.replace("|", "\\|")
+
+
+def _sender(contract: Contract) -> str:
+    if contract.agency == AGENCY_FROM_FILE_NAME:
+        return (
+            f"- Sent by: {contract.agency_name}; the file name starts with the sending agency's code "
+            "from the agency registry (`AGENCY` below)"
+        )
+    return f"- Sent by: {contract.agency_name} (agency code `{contract.agency}`)"
+
+
+def _layout(contract: Contract) -> list[str]:
+    """How the file is laid out: CSV delimiter and encodings, or the workbook's sheet and total rows."""
+    lines = []
+    if contract.file_format == "xlsx":
+        sheet = f"the sheet named `{contract.sheet}`" if contract.sheet else "the first sheet"
+        totals = ", ".join(f"`{m}`" for m in contract.footer_markers)
+        lines.append(
+            f"- **Excel workbook** (.xlsx), data on {sheet}. Title rows above the header are allowed; a "
+            f"total row whose first cell is one of {totals} (any case) is skipped. Dates may be date cells."
+        )
+    else:
+        lines.append(
+            f"- Delimiter: `{contract.delimiter}`; encodings accepted: {', '.join(contract.encodings)}"
+        )
+    if contract.decimal_separator != ".":
+        lines.append(
+            f"- Decimal numbers are written with `{contract.decimal_separator}` as the decimal mark."
+        )
+    return lines
+
+
 def _source_section(contract: Contract) -> str:
-    example = contract.name_pattern.pattern.strip("^$").replace(r"(?P<period>\d{4}(-\d{2})?)", "YYYY")
-    example = example.replace("\\.", ".")
+    example = contract.name_pattern.pattern.strip("^$").replace(PERIOD_GROUP, "YYYY")
+    example = example.replace(AGENCY_GROUP, "AGENCY").replace("\\.", ".")
+    extension = example.rsplit(".", 1)[-1]
     lines = [
         f"## {contract.source}: {contract.description}",
         "",
-        f"- Sent by: {contract.agency_name} (agency code `{contract.agency}`)",
+        _sender(contract),
         f"- File name: `{example}` for a year, or with `-MM` after the year for a month "
-        "(e.g. `...2008.csv`, `...2008-03.csv`)",
-        f"- Delimiter: `{contract.delimiter}`; encodings accepted: {', '.join(contract.encodings)}",
+        f"(e.g. `...2008.{extension}`, `...2008-03.{extension}`)",
+        *_layout(contract),
         f"- Every row's `{contract.period_column}` must fall in the period named in the file name.",
         f"- Contract version {contract.version}",
         "",
@@ -91,7 +138,9 @@ def _source_section(contract: Contract) -> str:
     ]
     for col in contract.columns:
         name = f"`{col.name}`" + (f" ({', '.join(col.aliases)})" if col.aliases else "")
-        lines.append(f"| {name} | {'yes' if col.required else 'no'} | {_rule(col)} | {col.description} |")
+        rule = _rule(col, contract.decimal_separator)
+        required = "yes" if col.required else "no"
+        lines.append(f"| {name} | {required} | {_cell(rule)} | {_cell(col.description)} |")
     return "\n".join(lines) + "\n"
 
 

@@ -5,6 +5,9 @@ taskforce ingest F..  load agency extract files (quarantining broken rows)
 taskforce build       run dbt against the configured warehouse
 taskforce dashboard   serve the Streamlit dashboards
 taskforce status      batches loaded per agency and the last build
+taskforce spec        write the agencies' extract specification from the contracts
+taskforce check F..   what ingest would do with files, without touching the warehouse
+taskforce pseudonymize IN OUT --columns C..   replace identifiers with person keys (at the agency)
 """
 
 from __future__ import annotations
@@ -16,13 +19,25 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from taskforce.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
+from taskforce.warehouse import WarehouseBusy
 
 
 def _print_ingest(result: object) -> None:
     from ingest.run import IngestResult
 
     assert isinstance(result, IngestResult)
-    if result.outcome == "loaded":
+    if result.outcome == "accepted":
+        print(
+            f"{result.file_name}: would be accepted as {result.source} from {result.agency} for "
+            f"{result.period}: {result.rows_read} rows read, {result.rows_loaded} would load, "
+            f"{result.rows_quarantined} would be quarantined"
+            + (f", {result.rows_skipped} title/total rows skipped" if result.rows_skipped else "")
+        )
+        for reason in result.quarantine_reasons[:50]:
+            print(f"    would quarantine {reason}")
+        if len(result.quarantine_reasons) > 50:
+            print(f"    ... and {len(result.quarantine_reasons) - 50} more")
+    elif result.outcome == "loaded":
         print(
             f"{result.file_name}: loaded as {result.batch_id}: {result.rows_read} rows read, "
             f"{result.rows_loaded} loaded, {result.rows_quarantined} quarantined"
@@ -60,6 +75,55 @@ def cmd_ingest(
             _print_ingest(result)
             rejected += result.outcome == "rejected"
     return 1 if rejected else 0
+
+
+def cmd_check(paths: Sequence[Path], source: str | None, period: str | None, agency: str | None) -> int:
+    from ingest.run import check_file
+
+    status = 0
+    for path in paths:
+        if not path.is_file():
+            print(f"REJECTED {path}: no such file", file=sys.stderr)
+            status = 2
+            continue
+        result = check_file(path, source=source, period=period, agency=agency)
+        _print_ingest(result)
+        if result.outcome == "rejected":
+            status = max(status, 1)
+    return status
+
+
+def cmd_pseudonymize(args: argparse.Namespace) -> int:
+    from ingest.pseudonymize import PseudonymizeError, generate_key, load_key, pseudonymize_csv
+
+    if args.new_key:
+        print(generate_key())
+        return 0
+    if not (args.input and args.output and args.columns):
+        print("pseudonymize needs IN OUT and --columns (or --new-key)", file=sys.stderr)
+        return 2
+    try:
+        key = load_key(args.key_file)
+        summary = pseudonymize_csv(
+            args.input,
+            args.output,
+            [c.strip() for c in args.columns.split(",")],
+            key,
+            args.key_id,
+            output_column=args.output_column,
+        )
+    except PseudonymizeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"wrote {args.output}: {summary.rows} rows, person keys made with key {summary.key_id}"
+        + (
+            f"; {summary.rows_without_identifier} rows had no identifier"
+            if summary.rows_without_identifier
+            else ""
+        )
+    )
+    return 0
 
 
 def cmd_build(settings: Settings, full_refresh: bool) -> int:
@@ -159,6 +223,23 @@ def parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="build the warehouse with dbt")
     build.add_argument("--full-refresh", action="store_true")
     sub.add_parser("status", help="batches loaded per agency and the last build")
+    check = sub.add_parser("check", help="check extract files against their contract (no database)")
+    check.add_argument("paths", nargs="+", type=Path, metavar="FILE")
+    check.add_argument("--source")
+    check.add_argument("--period")
+    check.add_argument("--agency")
+    pseudo = sub.add_parser("pseudonymize", help="replace identifier columns with person keys (agency side)")
+    pseudo.add_argument("input", nargs="?", type=Path, metavar="IN")
+    pseudo.add_argument("output", nargs="?", type=Path, metavar="OUT")
+    pseudo.add_argument("--columns", help="identifier column(s), comma-separated, combined in this order")
+    pseudo.add_argument(
+        "--key-file", type=Path, help="file with the key (hex); default: $TASKFORCE_PSEUDONYMIZATION_KEY"
+    )
+    pseudo.add_argument(
+        "--key-id", default="k1", help="key id written in front of every person key (default k1)"
+    )
+    pseudo.add_argument("--output-column", default="person_key")
+    pseudo.add_argument("--new-key", action="store_true", help="print a new random 256-bit key and stop")
     spec = sub.add_parser("spec", help="write the extract specification for agencies (Markdown)")
     spec.add_argument("--out", type=Path, help="file to write (default: standard output)")
     dashboard = sub.add_parser("dashboard", help="serve the Streamlit dashboards")
@@ -170,11 +251,23 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "check":  # no warehouse involved: works on an agency's own machine
+        return cmd_check(args.paths, args.source, args.period, args.agency)
+    if args.command == "pseudonymize":
+        return cmd_pseudonymize(args)
     try:
         settings = load_settings()
     except SettingsError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
+    try:
+        return _run(args, settings)
+    except WarehouseBusy as exc:
+        print(f"busy: {exc}", file=sys.stderr)
+        return 3
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "ingest":
         return cmd_ingest(settings, args.paths, args.source, args.period, args.agency)
     if args.command == "build":

@@ -67,6 +67,16 @@ create table if not exists ops.builds (
 """
 
 
+class WarehouseBusy(RuntimeError):
+    """Another process holds the DuckDB file (an ingest or build is running)."""
+
+
+def is_unique_violation(exc: BaseException) -> bool:
+    """A duplicate key from either engine (e.g. the same file loaded by two processes at once)."""
+    name = type(exc).__name__
+    return name == "UniqueViolation" or (name == "ConstraintException" and "Duplicate key" in str(exc))
+
+
 class Warehouse:
     """One open connection. Use ``transaction()`` for anything that must be all-or-nothing."""
 
@@ -77,7 +87,15 @@ class Warehouse:
 
             path = settings.duckdb_path
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._con = duckdb.connect(str(path), read_only=read_only)
+            try:
+                self._con = duckdb.connect(str(path), read_only=read_only)
+            except duckdb.IOException as exc:
+                if "lock" in str(exc).lower():
+                    raise WarehouseBusy(
+                        f"the warehouse file {path.name} is in use by another process (an ingest or build "
+                        "is running); try again when it has finished"
+                    ) from exc
+                raise
         else:
             import psycopg
 
@@ -100,7 +118,7 @@ class Warehouse:
             self._con.execute(sql, list(params))
         else:
             with self._con.cursor() as cur:
-                cur.execute(self._sql(sql), params)
+                cur.execute(self._sql(sql), params or None)
 
     def script(self, sql: str) -> None:
         """Run several statements separated by semicolons (DDL; no parameters)."""
@@ -112,14 +130,14 @@ class Warehouse:
         if self.engine == "duckdb":
             return self._con.execute(sql, list(params)).fetchall()
         with self._con.cursor() as cur:
-            cur.execute(self._sql(sql), params)
+            cur.execute(self._sql(sql), params or None)
             return cur.fetchall()
 
     def frame(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         if self.engine == "duckdb":
             return self._con.execute(sql, list(params)).df()
         with self._con.cursor() as cur:
-            cur.execute(self._sql(sql), params)
+            cur.execute(self._sql(sql), params or None)
             names = [d.name for d in cur.description or []]
             return pd.DataFrame(cur.fetchall(), columns=names)
 
@@ -164,8 +182,16 @@ class Warehouse:
             for record in rows.itertuples(index=False, name=None):
                 copy.write_row(record)
 
+    def ddl(self, sql: str) -> None:
+        """Idempotent DDL (create ... if not exists). PostgreSQL's IF NOT EXISTS is not safe against a
+        concurrent create of the same object, so DDL from different processes is serialised."""
+        with self.transaction():
+            if self.engine == "postgres":
+                self.execute("select pg_advisory_xact_lock(hashtext('taskforce ddl'))")
+            self.script(sql)
+
     def ensure_ops(self) -> None:
-        self.script(OPS_DDL)
+        self.ddl(OPS_DDL)
 
 
 def connect(settings: Settings, read_only: bool = False) -> Warehouse:

@@ -9,6 +9,7 @@ TASKFORCE_REQUIRE_POSTGRES=1 (as in CI), where a missing server is a failure.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -61,7 +62,12 @@ def drop_test_databases() -> None:
 
     with psycopg.connect(url, autocommit=True) as con:
         for name in _created_databases:
-            con.execute(f"drop database if exists {name} with (force)")
+            for attempt in range(10):  # a killed client's backend can take a moment to go away
+                try:
+                    con.execute(f"drop database if exists {name} with (force)")
+                    break
+                except psycopg.Error:
+                    time.sleep(0.5 * (attempt + 1))
     _created_databases.clear()
 
 
