@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -93,14 +94,14 @@ class Contract:
         raise KeyError(name)
 
     def period_of(self, file_name: str) -> str | None:
-        match = self.name_pattern.match(file_name)
+        match = self.name_pattern.match(split_extraction_date(file_name)[0])
         return match.group("period") if match else None
 
     def agency_of(self, file_name: str) -> str | None:
         """The sending agency: fixed by the contract, or taken from the file name's ``agency`` group."""
         if self.agency != AGENCY_FROM_FILE_NAME:
             return self.agency
-        match = self.name_pattern.match(file_name)
+        match = self.name_pattern.match(split_extraction_date(file_name)[0])
         return match.group("agency") if match else None
 
 
@@ -246,6 +247,25 @@ def load_registry(directory: Path = SOURCES_DIR) -> dict[str, Contract]:
         elif contract.agency not in agencies:
             raise ContractError(f"{contract.path.name}: agency '{contract.agency}' is not in agencies.yaml")
     return registry
+
+
+_EXTRACTION_DATE = re.compile(r"^(?P<base>.+)_(?P<date>\d{8})(?P<extension>\.[A-Za-z]+)$")
+
+
+def split_extraction_date(file_name: str) -> tuple[str, date | None]:
+    """``tnp_identifications_2008_20090115.csv`` → (``tnp_identifications_2008.csv``, 15 Jan 2009).
+
+    Any source's file may carry the date the agency made the extract, so that a resend made earlier
+    than the batch already loaded (an old file arriving late) can be refused. Without it, the last
+    file to arrive wins."""
+    match = _EXTRACTION_DATE.match(file_name)
+    if not match:
+        return file_name, None
+    try:
+        made = datetime.strptime(match["date"], "%Y%m%d").date()
+    except ValueError:
+        return file_name, None
+    return match["base"] + match["extension"], made
 
 
 def contract_for_file(file_name: str, registry: dict[str, Contract]) -> Contract | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pandas as pd
 
@@ -36,6 +36,7 @@ class FileInfo:
     size: int
     encoding: str
     received_at: datetime
+    extracted_on: date | None = None  # when the agency made the extract, if the file name says
 
 
 def batch_id_for(contract: Contract, agency: str, period: Period, sha256: str) -> str:
@@ -69,10 +70,16 @@ class BatchCounts:
     rows_skipped: int = 0
 
 
+def _as_date(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
 def _claim_period(
-    wh: Warehouse, contract: Contract, agency: str, period: Period, file_name: str
+    wh: Warehouse, contract: Contract, agency: str, period: Period, info: FileInfo
 ) -> str | None:
-    """Refuse an overlapping period; supersede the active batch of the same period. Returns its id."""
+    """Refuse an overlapping period, or an extract made before the one already loaded for the period;
+    otherwise supersede the active batch of the same period. Returns the superseded batch's id."""
+    file_name = info.name
     overlapping = wh.fetchall(
         "select period from ops.batches where source = ? and agency = ? and status = 'active' "
         "and period <> ? and period_start <= ? and period_end >= ?",
@@ -86,10 +93,18 @@ def _claim_period(
             f"Send a corrected file for period {overlapping[0][0]} instead.",
         )
     previous = wh.fetchall(
-        "select batch_id from ops.batches "
+        "select batch_id, extracted_on from ops.batches "
         "where source = ? and agency = ? and period = ? and status = 'active'",
         (contract.source, agency, period.label),
     )
+    if previous and previous[0][1] and info.extracted_on and info.extracted_on < _as_date(previous[0][1]):
+        raise ExtractRejected(
+            file_name,
+            f"this extract was made on {info.extracted_on:%d.%m.%Y}, before the one already loaded for "
+            f"{period.label} (made on {_as_date(previous[0][1]):%d.%m.%Y}); "
+            "an older file never replaces a newer one.",
+            "If it really is the correction, send it again with today's date in its name.",
+        )
     supersedes = previous[0][0] if previous else None
     if supersedes:
         wh.execute("update ops.batches set status = 'superseded' where batch_id = ?", (supersedes,))
@@ -116,7 +131,7 @@ def write_batch(
     with wh.transaction():
         if wh.engine == "postgres":  # serialise loads of the same agency and source
             wh.execute("select pg_advisory_xact_lock(hashtext(?))", (f"{contract.source}|{agency}",))
-        supersedes = _claim_period(wh, contract, agency, period, info.name)
+        supersedes = _claim_period(wh, contract, agency, period, info)
         for rows, quarantine in chunks:
             wh.append(contract.raw_table, rows.assign(_batch_id=batch_id), raw_types(contract))
             wh.append(
@@ -128,9 +143,9 @@ def write_batch(
             counts.rows_quarantined += len(quarantine)
         wh.execute(
             "insert into ops.batches (batch_id, agency, source, period, period_start, period_end, file_name, "
-            "file_sha256, file_bytes, encoding, contract_version, received_at, loaded_at, rows_read, "
-            "rows_loaded, rows_quarantined, rows_skipped, status, supersedes_batch_id) "
-            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)",
+            "file_sha256, file_bytes, encoding, contract_version, received_at, extracted_on, loaded_at, "
+            "rows_read, rows_loaded, rows_quarantined, rows_skipped, status, supersedes_batch_id) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)",
             (
                 batch_id,
                 agency,
@@ -144,6 +159,7 @@ def write_batch(
                 info.encoding,
                 contract.version,
                 info.received_at.replace(tzinfo=None),
+                info.extracted_on,
                 datetime.now(UTC).replace(tzinfo=None),
                 counts.rows_read,
                 counts.rows_loaded,

@@ -4,14 +4,14 @@ CLI to report to the focal point."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
 
-from ingest.contract import Contract, contract_for_file, load_agencies, load_registry
+from ingest.contract import Contract, contract_for_file, load_agencies, load_registry, split_extraction_date
 from ingest.errors import ExtractRejected
 from ingest.expectations import run_suite, suite_path
 from ingest.load import BatchCounts, FileInfo, ensure_raw_table, existing_batch, record_rejection, write_batch
@@ -110,7 +110,12 @@ def _pii_findings(chunk: Chunk, contract: Contract) -> list[Finding]:
 
 
 def _validated_chunks(
-    extract: Extract, contract: Contract, period: Period, counts: BatchCounts, reasons: list[str]
+    extract: Extract,
+    contract: Contract,
+    period: Period,
+    counts: BatchCounts,
+    reasons: list[str],
+    on_rows: Callable[[int], None] | None = None,
 ) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
     """Scan each chunk for personal data, validate it, check the rows that passed against the source's
     Great Expectations suite, and hand both on to the loader. The file's totals are filled in once the
@@ -129,6 +134,8 @@ def _validated_chunks(
                 "Nothing was loaded; report this to the warehouse team (a row check missed something).",
             )
         reasons.extend(quarantine["reason"])
+        if on_rows:
+            on_rows(len(rows) + len(quarantine))
         if not findings:
             yield rows, quarantine
     if findings:
@@ -144,6 +151,8 @@ def ingest_file(
     period: str | None = None,
     registry: dict[str, Contract] | None = None,
     agency: str | None = None,
+    extracted_on: date | None = None,
+    on_rows: Callable[[int], None] | None = None,
 ) -> IngestResult:
     """Ingest one file: a no-op if it was loaded before, a rejection (recorded in ops.rejected_files)
     if it cannot be loaded as a whole, otherwise one batch with its quarantined rows."""
@@ -171,8 +180,9 @@ def ingest_file(
         period_spec = parse_period(label, path.name)
         extract = open_extract(path, contract, path.name)
         ensure_raw_table(wh, contract)
-        info = FileInfo(path.name, sha256, size, extract.encoding, received)
-        chunks = _validated_chunks(extract, contract, period_spec, counts, reasons)
+        extracted = extracted_on or split_extraction_date(path.name)[1]
+        info = FileInfo(path.name, sha256, size, extract.encoding, received, extracted)
+        chunks = _validated_chunks(extract, contract, period_spec, counts, reasons, on_rows)
         try:
             batch_id = write_batch(wh, contract, sender, period_spec, info, chunks, counts)
         except Exception as exc:

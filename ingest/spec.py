@@ -130,6 +130,8 @@ def _source_section(contract: Contract) -> str:
         f"- File name: `{example}` for a year, or with `-MM` after the year for a month "
         f"(e.g. `...2008.{extension}`, `...2008-03.{extension}`)",
         *_layout(contract),
+        f"- Optionally, the date you made the extract before the extension: `..._20090115.{extension}`. "
+        "A file made earlier than the one already loaded for the same period is then refused.",
         f"- Every row's `{contract.period_column}` must fall in the period named in the file name.",
         f"- Contract version {contract.version}",
         "",

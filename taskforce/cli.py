@@ -16,6 +16,7 @@ import argparse
 import subprocess
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from taskforce.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
@@ -23,34 +24,38 @@ from taskforce.warehouse import WarehouseBusy
 
 
 def _print_ingest(result: object) -> None:
+    print(_ingest_text(result))
+
+
+def _ingest_text(result: object) -> str:
+    """What happened to one file, for the agency focal point: outcome, counts, quarantine reasons."""
     from ingest.run import IngestResult
 
     assert isinstance(result, IngestResult)
+    lines: list[str] = []
+    skipped = f", {result.rows_skipped} title/total rows skipped" if result.rows_skipped else ""
     if result.outcome == "accepted":
-        print(
+        lines.append(
             f"{result.file_name}: would be accepted as {result.source} from {result.agency} for "
             f"{result.period}: {result.rows_read} rows read, {result.rows_loaded} would load, "
-            f"{result.rows_quarantined} would be quarantined"
-            + (f", {result.rows_skipped} title/total rows skipped" if result.rows_skipped else "")
+            f"{result.rows_quarantined} would be quarantined{skipped}"
         )
-        for reason in result.quarantine_reasons[:50]:
-            print(f"    would quarantine {reason}")
+        lines += [f"    would quarantine {reason}" for reason in result.quarantine_reasons[:50]]
         if len(result.quarantine_reasons) > 50:
-            print(f"    ... and {len(result.quarantine_reasons) - 50} more")
+            lines.append(f"    ... and {len(result.quarantine_reasons) - 50} more")
     elif result.outcome == "loaded":
-        print(
+        lines.append(
             f"{result.file_name}: loaded as {result.batch_id}: {result.rows_read} rows read, "
-            f"{result.rows_loaded} loaded, {result.rows_quarantined} quarantined"
-            + (f", {result.rows_skipped} title/total rows skipped" if result.rows_skipped else "")
+            f"{result.rows_loaded} loaded, {result.rows_quarantined} quarantined{skipped}"
         )
-        for reason in result.quarantine_reasons[:20]:
-            print(f"    quarantined {reason}")
+        lines += [f"    quarantined {reason}" for reason in result.quarantine_reasons[:20]]
         if len(result.quarantine_reasons) > 20:
-            print(f"    ... and {len(result.quarantine_reasons) - 20} more (see ops.quarantine)")
+            lines.append(f"    ... and {len(result.quarantine_reasons) - 20} more (see ops.quarantine)")
     elif result.outcome == "already_loaded":
-        print(f"{result.file_name}: {result.message}")
+        lines.append(f"{result.file_name}: {result.message}")
     else:
-        print(f"REJECTED {result.message}")
+        lines.append(f"REJECTED {result.message}")
+    return "\n".join(lines)
 
 
 def cmd_ingest(
@@ -59,6 +64,7 @@ def cmd_ingest(
     source: str | None,
     period: str | None,
     agency: str | None = None,
+    extracted_on: date | None = None,
 ) -> int:
     from ingest.run import ingest_file
     from taskforce.warehouse import connect
@@ -68,11 +74,23 @@ def cmd_ingest(
         for path in missing:
             print(f"REJECTED {path}: no such file", file=sys.stderr)
         return 2
+    from tqdm import tqdm
+
     rejected = 0
-    with connect(settings) as wh:
+    with connect(settings) as wh, tqdm(total=len(paths), unit="file", disable=None, leave=False) as files:
         for path in paths:
-            result = ingest_file(wh, path, source=source, period=period, agency=agency)
-            _print_ingest(result)
+            with tqdm(desc=path.name, unit=" rows", disable=None, leave=False) as rows:
+                result = ingest_file(
+                    wh,
+                    path,
+                    source=source,
+                    period=period,
+                    agency=agency,
+                    extracted_on=extracted_on,
+                    on_rows=rows.update,
+                )
+            files.write(_ingest_text(result))
+            files.update()
             rejected += result.outcome == "rejected"
     return 1 if rejected else 0
 
@@ -220,6 +238,11 @@ def parser() -> argparse.ArgumentParser:
     ingest.add_argument("--source", help="source name, when the file name does not follow the convention")
     ingest.add_argument("--period", help="reporting period YYYY or YYYY-MM, when not in the file name")
     ingest.add_argument("--agency", help="sending agency code, when not fixed by the source or the file name")
+    ingest.add_argument(
+        "--extracted-on",
+        type=date.fromisoformat,
+        help="date the agency made the extract (YYYY-MM-DD), when not in the file name as _YYYYMMDD",
+    )
     build = sub.add_parser("build", help="build the warehouse with dbt")
     build.add_argument("--full-refresh", action="store_true")
     sub.add_parser("status", help="batches loaded per agency and the last build")
@@ -269,7 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "ingest":
-        return cmd_ingest(settings, args.paths, args.source, args.period, args.agency)
+        return cmd_ingest(settings, args.paths, args.source, args.period, args.agency, args.extracted_on)
     if args.command == "build":
         return cmd_build(settings, args.full_refresh)
     if args.command == "status":

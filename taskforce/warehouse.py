@@ -28,6 +28,7 @@ create table if not exists ops.batches (
     encoding text not null,
     contract_version integer not null,
     received_at timestamp not null,
+    extracted_on date,
     loaded_at timestamp not null,
     rows_read bigint not null,
     rows_loaded bigint not null,

@@ -292,3 +292,24 @@ def test_duckdb_busy_is_a_clear_message(empty_duckdb: Settings, tmp_path: Path) 
     assert result.returncode == 3
     assert "in use by another process" in result.stderr and "Traceback" not in result.stderr
     assert duckdb  # imported for the holder's environment check
+
+
+def test_an_older_extract_arriving_late_never_wins(warehouse: Settings, tmp_path: Path) -> None:
+    """Resends are ordered by the date the agency made them (in the file name), not by arrival."""
+    for folder in ("new", "old", "undated"):
+        (tmp_path / folder).mkdir()
+    newer = police_csv(tmp_path / "new" / "tnp_identifications_2008_20090301.csv", [row(1), row(2), row(3)])
+    older = police_csv(tmp_path / "old" / "tnp_identifications_2008_20090115.csv", [row(1)])
+    undated = police_csv(tmp_path / "undated" / "tnp_identifications_2008.csv", [row(1), row(2)])
+    with connect(warehouse) as wh:
+        assert ingest_file(wh, newer).outcome == "loaded"
+        late = ingest_file(wh, older)
+        assert late.outcome == "rejected"
+        assert (
+            "made on 15.01.2009, before the one already loaded for 2008 (made on 01.03.2009)" in late.message
+        )
+        assert wh.fetchall("select rows_loaded from ops.batches where status = 'active'") == [(3,)]
+        assert ingest_file(wh, undated).outcome == "loaded"  # no date: the last to arrive wins
+        assert wh.fetchall("select rows_loaded, extracted_on from ops.batches where status = 'active'") == [
+            (2, None)
+        ]

@@ -11,6 +11,7 @@ renamed as (
         period_start,
         period_end,
         file_sha256,
+        extracted_on,
         cast(loaded_at as timestamp) as loaded_at,
         rows_read,
         rows_loaded,
