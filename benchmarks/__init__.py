@@ -1,0 +1,1 @@
+"""Benchmark scripts: speed is measured here, with medians over repeated runs, never in tests."""
