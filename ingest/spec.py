@@ -31,14 +31,36 @@ edit it by hand. It tells an agency focal point what a file must look like to be
   3 April 2008).
 - **Codes** exactly as listed. Several codes in one cell are separated as stated for that column.
 
+## Before you send: pseudonymize and check, on your own computer
+
+1. Replace the identifier column(s) with person keys. The Task Force gives you its key file (keep it
+   secret, never e-mail it with the extract):
+
+   ```sh
+   taskforce pseudonymize export.csv tnp_identifications_2008.csv --columns "TC Kimlik No" \
+       --output-column "Kişi Anahtarı" --key-file taskforce.key
+   ```
+
+   Several columns can be combined (`--columns "Adı,Soyadı,Doğum Tarihi"`); the identifiers are
+   normalised first (spaces, dots, dashes, upper/lower case, Turkish letters), so the same person gets
+   the same key at every agency. The identifier columns are removed from the output.
+2. Check the file: `taskforce check tnp_identifications_2008.csv`. It reads the file exactly as the
+   warehouse will, touches no database, and lists what would be loaded, quarantined or rejected, and why.
+   It ends with a non-zero exit code when the file would be rejected.
+
 ## What happens to your file
 
 - If the file cannot be read as a whole (empty, wrong delimiter, unknown or missing columns, wrong
   encoding), it is **rejected** and nothing from it is loaded. The message says what to fix.
+- If the file holds **personal data** anywhere (a Turkish ID number, a foreigner's ID number, a phone
+  number, an e-mail address, an IBAN, an exact date outside the date columns, or a column headed like
+  names or ID numbers), it is **rejected whole**. The report names the column and the rule and counts
+  the cells; it never repeats a value.
 - Otherwise every row is checked. Rows that pass are loaded. Rows that break a rule are **quarantined**:
   kept aside with their line number, column and rule, for you to correct and send again. The report
   never repeats the values of a row.
-- Rows read = rows loaded + rows quarantined, always: nothing is dropped silently.
+- Rows read = rows loaded + rows quarantined + title and total rows skipped, always: nothing is
+  dropped silently.
 
 """
 
