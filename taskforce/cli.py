@@ -13,7 +13,7 @@ taskforce pseudonymize IN OUT --columns C..   replace identifiers with person ke
 from __future__ import annotations
 
 import argparse
-import subprocess
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -202,11 +202,12 @@ def dashboard_command(port: int, address: str) -> list[str]:
 
 
 def cmd_dashboard(port: int, address: str) -> int:
+    """Become the Streamlit server (exec, not a child process), so stopping this process stops it."""
     print(f"serving the dashboards on http://{address}:{port} (Ctrl+C to stop)", flush=True)
-    try:
-        return subprocess.call(dashboard_command(port, address), cwd=PROJECT_ROOT)
-    except KeyboardInterrupt:
-        return 0
+    command = dashboard_command(port, address)
+    os.chdir(PROJECT_ROOT)  # Streamlit reads .streamlit/config.toml from the working directory
+    os.execv(command[0], command)
+    return 0  # not reached
 
 
 def cmd_demo(settings: Settings, serve: bool, port: int, address: str) -> int:
