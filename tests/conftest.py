@@ -101,6 +101,12 @@ def empty_postgres(tmp_path: Path) -> Settings:
     return settings_for("postgres", tmp_path)
 
 
+@pytest.fixture(params=["duckdb", "postgres"])
+def empty_warehouse(request: pytest.FixtureRequest) -> Settings:
+    """An empty warehouse on each engine in turn."""
+    return request.getfixturevalue(f"empty_{request.param}")
+
+
 def ingest_and_build(settings: Settings, paths: list[Path]) -> None:
     with connect(settings) as wh:
         for path in paths:

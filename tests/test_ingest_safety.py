@@ -65,20 +65,15 @@ def cli(args: list[str], settings: Settings | None = None, **env: str) -> subpro
     )
 
 
-@pytest.fixture(params=["duckdb", "postgres"])
-def warehouse(request: pytest.FixtureRequest) -> Settings:
-    return request.getfixturevalue(f"empty_{request.param}")
-
-
 def test_personal_data_rejects_the_file_and_never_appears_anywhere(
-    warehouse: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    empty_warehouse: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     path = police_csv(
         tmp_path / "tnp_identifications_2008.csv",
         [row(1), row(2, op=f"TC {TCKN}"), row(3, op=PHONE), row(4, key=TCKN)],
     )
     caplog.set_level(logging.DEBUG)
-    with connect(warehouse) as wh:
+    with connect(empty_warehouse) as wh:
         result = ingest_file(wh, path)
         assert result.outcome == "rejected"
         assert "rule tr_national_id" in result.message and "rule phone" in result.message
@@ -92,7 +87,7 @@ def test_personal_data_rejects_the_file_and_never_appears_anywhere(
     everything = result.message + repr(result) + str(stored) + caplog.text
     for secret in (TCKN, PHONE, PHONE.replace(" ", "")):
         assert secret not in everything
-    printed = cli(["ingest", str(path)], warehouse)
+    printed = cli(["ingest", str(path)], empty_warehouse)
     assert printed.returncode == 1 and "personal data" in printed.stdout
     assert TCKN not in printed.stdout + printed.stderr and PHONE not in printed.stdout + printed.stderr
 
@@ -294,14 +289,14 @@ def test_duckdb_busy_is_a_clear_message(empty_duckdb: Settings, tmp_path: Path) 
     assert duckdb  # imported for the holder's environment check
 
 
-def test_an_older_extract_arriving_late_never_wins(warehouse: Settings, tmp_path: Path) -> None:
+def test_an_older_extract_arriving_late_never_wins(empty_warehouse: Settings, tmp_path: Path) -> None:
     """Resends are ordered by the date the agency made them (in the file name), not by arrival."""
     for folder in ("new", "old", "undated"):
         (tmp_path / folder).mkdir()
     newer = police_csv(tmp_path / "new" / "tnp_identifications_2008_20090301.csv", [row(1), row(2), row(3)])
     older = police_csv(tmp_path / "old" / "tnp_identifications_2008_20090115.csv", [row(1)])
     undated = police_csv(tmp_path / "undated" / "tnp_identifications_2008.csv", [row(1), row(2)])
-    with connect(warehouse) as wh:
+    with connect(empty_warehouse) as wh:
         assert ingest_file(wh, newer).outcome == "loaded"
         late = ingest_file(wh, older)
         assert late.outcome == "rejected"

@@ -115,13 +115,13 @@ def _ingest_twice(settings: Settings, path: Path) -> None:
 
 
 def test_corrected_resend_supersedes_old_batch(
-    empty_duckdb: Settings, demo_paths: list[Path], tmp_path: Path
+    empty_warehouse: Settings, demo_paths: list[Path], tmp_path: Path
 ) -> None:
     original = next(p for p in demo_paths if p.name == "iom_returns_2008.csv")
     lines = original.read_bytes().decode("utf-8").splitlines(keepends=True)
     corrected = tmp_path / original.name
     corrected.write_bytes("".join(lines[:-3]).encode("utf-8"))  # the agency withdrew three returns
-    with connect(empty_duckdb) as wh:
+    with connect(empty_warehouse) as wh:
         first = ingest_file(wh, original)
         second = ingest_file(wh, corrected)
         statuses = dict(wh.fetchall("select batch_id, status from ops.batches"))
@@ -130,8 +130,8 @@ def test_corrected_resend_supersedes_old_batch(
         )[0][0]
     assert statuses == {first.batch_id: "superseded", second.batch_id: "active"}
     assert supersedes == first.batch_id
-    assert build(empty_duckdb, quiet=True).ok
-    assert scalar(empty_duckdb, "select count(*) from marts.fct_returns") == second.rows_loaded
+    assert build(empty_warehouse, quiet=True).ok
+    assert scalar(empty_warehouse, "select count(*) from marts.fct_returns") == second.rows_loaded
     assert second.rows_read == first.rows_read - 3
 
 
