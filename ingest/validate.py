@@ -168,11 +168,14 @@ def _check_column(col: Column, text: pd.Series, problems: _Problems, decimal_sep
 
 class DuplicateTracker:
     """Finds repeated rows and repeated unique keys across all chunks of one file, by 64-bit hashes
-    (a false match needs a hash collision: about 1 in 10^6 files of 10M rows). Memory: 16 bytes per
-    row and key, about 320 MB for 10M rows with one unique column."""
+    (a false match needs a hash collision: about 1 in 10^6 files of 10M rows).
+
+    Seen hashes are kept as sorted runs (hash, first line) of 12 bytes a row and merged when two runs
+    have similar sizes, like a log-structured merge: each lookup searches a few runs, and a merge never
+    copies more than the runs it merges, so memory stays near 12 bytes per row and key."""
 
     def __init__(self) -> None:
-        self._seen: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._runs: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
 
     def first_lines(
         self, name: str, values: pd.Series | pd.DataFrame, lines: np.ndarray, usable: np.ndarray
@@ -180,19 +183,23 @@ class DuplicateTracker:
         """For each row, the line where the same value first appeared (0 if this row is the first)."""
         hashes = pd.util.hash_pandas_object(values, index=False).to_numpy()
         first = np.zeros(len(hashes), dtype=np.int64)
-        seen_hashes, seen_lines = self._seen.get(name, (np.empty(0, np.uint64), np.empty(0, np.int64)))
-        if len(seen_hashes):
-            at = np.searchsorted(seen_hashes, hashes).clip(max=len(seen_hashes) - 1)
-            hit = usable & (seen_hashes[at] == hashes)
-            first[hit] = seen_lines[at[hit]]
+        runs = self._runs.setdefault(name, [])
+        for run_hashes, run_lines in runs:
+            at = np.searchsorted(run_hashes, hashes).clip(max=len(run_hashes) - 1)
+            hit = usable & (first == 0) & (run_hashes[at] == hashes)
+            first[hit] = run_lines[at[hit]]
         frame = pd.DataFrame({"h": hashes, "line": lines})[usable & (first == 0)]
         first_in_chunk = frame.groupby("h")["line"].transform("min").to_numpy()
         repeat = first_in_chunk != frame["line"].to_numpy()
         first[frame.index.to_numpy()[repeat]] = first_in_chunk[repeat]
         new = usable & (first == 0)
-        merged_hashes = np.concatenate([seen_hashes, hashes[new]])
-        order = np.argsort(merged_hashes, kind="stable")  # two sorted-ish runs: close to a linear merge
-        self._seen[name] = (merged_hashes[order], np.concatenate([seen_lines, lines[new]])[order])
+        order = np.argsort(hashes[new], kind="stable")
+        runs.append((hashes[new][order], lines[new].astype(np.uint32)[order]))
+        while len(runs) > 1 and len(runs[-2][0]) <= 2 * len(runs[-1][0]):
+            (older_h, older_l), (newer_h, newer_l) = runs[-2], runs.pop()
+            merged = np.concatenate([older_h, newer_h])
+            order = np.argsort(merged, kind="stable")  # two sorted runs: timsort merges them linearly
+            runs[-1] = (merged[order], np.concatenate([older_l, newer_l])[order])
         return first
 
 

@@ -133,3 +133,24 @@ def test_periods() -> None:
     assert (month.start, month.end) == (date(2008, 2, 1), date(2008, 2, 29))
     with pytest.raises(ExtractRejected, match="not YYYY or YYYY-MM"):
         parse_period("Q1-2008", "f")
+
+
+def test_duplicates_are_found_across_many_chunks() -> None:
+    """The tracker's merged runs find a repeat of any earlier chunk, and name the first line."""
+    import numpy as np
+    import pandas as pd
+
+    from ingest.validate import DuplicateTracker
+
+    tracker = DuplicateTracker()
+    line = 2
+    seen: dict[str, int] = {}
+    for chunk in range(12):
+        values = [f"v{(chunk * 7 + i) % 50}" for i in range(10)]
+        lines = np.arange(line, line + len(values), dtype=np.int64)
+        first = tracker.first_lines("k", pd.Series(values), lines, np.ones(len(values), dtype=bool))
+        for value, at, found in zip(values, lines, first, strict=True):
+            assert found == seen.get(value, 0)
+            seen.setdefault(value, int(at))
+        line += len(values)
+    assert len(tracker._runs["k"]) < 12  # runs were merged
