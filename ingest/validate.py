@@ -193,8 +193,9 @@ class DuplicateTracker:
         repeat = first_in_chunk != frame["line"].to_numpy()
         first[frame.index.to_numpy()[repeat]] = first_in_chunk[repeat]
         new = usable & (first == 0)
-        order = np.argsort(hashes[new], kind="stable")
-        runs.append((hashes[new][order], lines[new].astype(np.uint32)[order]))
+        if new.any():
+            order = np.argsort(hashes[new], kind="stable")
+            runs.append((hashes[new][order], lines[new].astype(np.uint32)[order]))
         while len(runs) > 1 and len(runs[-2][0]) <= 2 * len(runs[-1][0]):
             (older_h, older_l), (newer_h, newer_l) = runs[-2], runs.pop()
             merged = np.concatenate([older_h, newer_h])
