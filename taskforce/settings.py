@@ -33,6 +33,7 @@ class SettingsError(ValueError):
 class Settings:
     warehouse_url: str
     data_dir: Path
+    duckdb_memory_limit: str = "512MB"  # TASKFORCE_DUCKDB_MEMORY_LIMIT
 
     @property
     def engine(self) -> Engine:
@@ -109,4 +110,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     engine = engine_of(url)
     if engine == "postgres":
         postgres_parts(url)
-    return Settings(warehouse_url=url, data_dir=data_dir)
+    memory = env.get("TASKFORCE_DUCKDB_MEMORY_LIMIT") or "512MB"
+    return Settings(warehouse_url=url, data_dir=data_dir, duckdb_memory_limit=memory)

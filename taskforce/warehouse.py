@@ -89,7 +89,11 @@ class Warehouse:
             path = settings.duckdb_path
             path.parent.mkdir(parents=True, exist_ok=True)
             try:
-                self._con = duckdb.connect(str(path), read_only=read_only)
+                # DuckDB's buffer pool defaults to 80% of RAM; a load streams, so a bounded pool (spilling
+                # to disk beside the file when needed) keeps a 10M-row ingest within a laptop's means.
+                self._con = duckdb.connect(
+                    str(path), read_only=read_only, config={"memory_limit": settings.duckdb_memory_limit}
+                )
             except duckdb.IOException as exc:
                 if "lock" in str(exc).lower():
                     raise WarehouseBusy(
