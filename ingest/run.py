@@ -20,6 +20,7 @@ from ingest.reader import Chunk, Extract, open_extract
 from ingest.validate import DuplicateTracker, Period, parse_period, validate_chunk
 from taskforce.warehouse import Warehouse, is_unique_violation
 
+MAX_REASONS_KEPT = 10_000  # for the report; ops.quarantine holds every one
 PERSON_KEY_MARK = "[0-9a-f]{64}"  # contract columns with this in their pattern hold person keys
 
 
@@ -133,7 +134,7 @@ def _validated_chunks(
                 f"rows that passed the row checks failed the Great Expectations suite ({suite.summary()}).",
                 "Nothing was loaded; report this to the warehouse team (a row check missed something).",
             )
-        reasons.extend(quarantine["reason"])
+        reasons.extend(quarantine["reason"].iloc[: max(0, MAX_REASONS_KEPT - len(reasons))])
         if on_rows:
             on_rows(len(rows) + len(quarantine))
         if not findings:

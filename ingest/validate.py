@@ -166,16 +166,19 @@ def _check_column(col: Column, text: pd.Series, problems: _Problems, decimal_sep
     return typed
 
 
+_SEEN = np.dtype([("hash", np.uint64), ("line", np.uint32)])  # 12 bytes a row
+
+
 class DuplicateTracker:
     """Finds repeated rows and repeated unique keys across all chunks of one file, by 64-bit hashes
     (a false match needs a hash collision: about 1 in 10^6 files of 10M rows).
 
-    Seen hashes are kept as sorted runs (hash, first line) of 12 bytes a row and merged when two runs
-    have similar sizes, like a log-structured merge: each lookup searches a few runs, and a merge never
-    copies more than the runs it merges, so memory stays near 12 bytes per row and key."""
+    Seen hashes are kept as sorted runs of (hash, first line), 12 bytes a row, merged when two runs
+    have similar sizes, like a log-structured merge: a lookup searches a few runs, and a merge sorts in
+    place, so memory stays near 12 bytes per row and key, and at most twice that while merging."""
 
     def __init__(self) -> None:
-        self._runs: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
+        self._runs: dict[str, list[np.ndarray]] = {}
 
     def first_lines(
         self, name: str, values: pd.Series | pd.DataFrame, lines: np.ndarray, usable: np.ndarray
@@ -184,23 +187,26 @@ class DuplicateTracker:
         hashes = pd.util.hash_pandas_object(values, index=False).to_numpy()
         first = np.zeros(len(hashes), dtype=np.int64)
         runs = self._runs.setdefault(name, [])
-        for run_hashes, run_lines in runs:
-            at = np.searchsorted(run_hashes, hashes).clip(max=len(run_hashes) - 1)
-            hit = usable & (first == 0) & (run_hashes[at] == hashes)
-            first[hit] = run_lines[at[hit]]
+        for run in runs:
+            at = np.searchsorted(run["hash"], hashes).clip(max=len(run) - 1)
+            hit = usable & (first == 0) & (run["hash"][at] == hashes)
+            first[hit] = run["line"][at[hit]]
         frame = pd.DataFrame({"h": hashes, "line": lines})[usable & (first == 0)]
         first_in_chunk = frame.groupby("h")["line"].transform("min").to_numpy()
         repeat = first_in_chunk != frame["line"].to_numpy()
         first[frame.index.to_numpy()[repeat]] = first_in_chunk[repeat]
         new = usable & (first == 0)
         if new.any():
-            order = np.argsort(hashes[new], kind="stable")
-            runs.append((hashes[new][order], lines[new].astype(np.uint32)[order]))
-        while len(runs) > 1 and len(runs[-2][0]) <= 2 * len(runs[-1][0]):
-            (older_h, older_l), (newer_h, newer_l) = runs[-2], runs.pop()
-            merged = np.concatenate([older_h, newer_h])
-            order = np.argsort(merged, kind="stable")  # two sorted runs: timsort merges them linearly
-            runs[-1] = (merged[order], np.concatenate([older_l, newer_l])[order])
+            run = np.empty(int(new.sum()), dtype=_SEEN)
+            run["hash"], run["line"] = hashes[new], lines[new]
+            run.sort(order="hash", kind="stable")
+            runs.append(run)
+        while len(runs) > 1 and len(runs[-2]) <= 2 * len(runs[-1]):
+            newer = runs.pop()
+            merged = np.concatenate([runs[-1], newer])
+            runs[-1] = newer = None  # let the old runs go before sorting
+            merged.sort(order="hash", kind="stable")  # two sorted runs: timsort merges them linearly
+            runs[-1] = merged
         return first
 
 
