@@ -123,13 +123,17 @@ def _drop_target(url: str, postgres: str | None) -> None:
         con.execute(f"drop database if exists {url.rsplit('/', 1)[1]} with (force)")
 
 
-def measure(rows: int, engine: str, repeat: int, work: Path, postgres: str | None) -> dict:
+def measure(
+    rows: int, engine: str, repeat: int, work: Path, postgres: str | None, with_naive: bool = True
+) -> dict:
     path = police_file(rows, work / f"rows_{rows}")
     stages = {"taskforce": _INGEST, "naive": _NAIVE, "limit": _LIMIT}
+    if not with_naive:
+        del stages["naive"]
     result: dict = {"engine": engine, "rows": rows, "file_mb": path.stat().st_size / 1e6}
     for stage, script in stages.items():
         runs = []
-        for _ in range(repeat if stage != "naive" or rows <= 1_000_000 else 1):
+        for _ in range(repeat):
             url = _fresh_target(engine, work, postgres)
             try:
                 runs.append(_run(script, url, path, work / "data"))
@@ -150,7 +154,8 @@ def measure(rows: int, engine: str, repeat: int, work: Path, postgres: str | Non
             f"peak {result[stage]['peak_rss_mb']:,.0f} MB",
             flush=True,
         )
-    result["ratio_to_naive"] = result["naive"]["median_s"] / result["taskforce"]["median_s"]
+    if "naive" in result:
+        result["ratio_to_naive"] = result["naive"]["median_s"] / result["taskforce"]["median_s"]
     result["share_of_limit"] = result["limit"]["median_s"] / result["taskforce"]["median_s"]
     return result
 
@@ -175,11 +180,13 @@ def markdown(results: list[dict], command: str) -> str:
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
-        t, n, lim = r["taskforce"], r["naive"], r["limit"]
+        t, lim = r["taskforce"], r["limit"]
+        naive = f"{r['naive']['median_s']:.2f} s" if "naive" in r else "not run"
+        ratio = f"{r['ratio_to_naive']:.1f}×" if "naive" in r else "–"
         lines.append(
             f"| {r['engine']} | {r['rows']:,} | {t['median_s']:.2f} s ({t['min_s']:.2f}-{t['max_s']:.2f}) | "
-            f"{t['rows_per_s']:,.0f} | {n['median_s']:.2f} s | {lim['median_s']:.2f} s | "
-            f"{r['ratio_to_naive']:.1f}× | {r['share_of_limit']:.0%} | {t['peak_rss_mb']:,.0f} MB |"
+            f"{t['rows_per_s']:,.0f} | {naive} | {lim['median_s']:.2f} s | "
+            f"{ratio} | {r['share_of_limit']:.0%} | {t['peak_rss_mb']:,.0f} MB |"
         )
     return "\n".join(lines) + "\n"
 
@@ -211,6 +218,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--postgres", help="postgresql:// URL of a role that may create databases")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "taskforce-bench")
+    parser.add_argument(
+        "--naive-up-to", type=int, default=1_000_000, help="skip the naive reference above this many rows"
+    )
     args = parser.parse_args(argv)
     engines = ["duckdb", *(["postgres"] if args.postgres else [])]
     results = [
