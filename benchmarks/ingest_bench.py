@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     engines = ["duckdb", *(["postgres"] if args.postgres else [])]
     results = [
-        measure(rows, engine, args.repeat, args.work, args.postgres)
+        measure(rows, engine, args.repeat, args.work, args.postgres, rows <= args.naive_up_to)
         for rows in args.rows
         for engine in engines
     ]
