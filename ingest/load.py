@@ -37,6 +37,15 @@ class FileInfo:
     encoding: str
     received_at: datetime
     extracted_on: date | None = None  # when the agency made the extract, if the file name says
+    loaded_by: str = ""  # who ran the load (TASKFORCE_USER, else the operating-system user)
+
+
+def operator() -> str:
+    """Who is loading: the Task Force user name if the deployment sets one, else the OS account."""
+    import getpass
+    import os
+
+    return os.environ.get("TASKFORCE_USER") or getpass.getuser()
 
 
 def batch_id_for(contract: Contract, agency: str, period: Period, sha256: str) -> str:
@@ -144,8 +153,8 @@ def write_batch(
         wh.execute(
             "insert into ops.batches (batch_id, agency, source, period, period_start, period_end, file_name, "
             "file_sha256, file_bytes, encoding, contract_version, received_at, extracted_on, loaded_at, "
-            "rows_read, rows_loaded, rows_quarantined, rows_skipped, status, supersedes_batch_id) "
-            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)",
+            "loaded_by, rows_read, rows_loaded, rows_quarantined, rows_skipped, status, supersedes_batch_id) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)",
             (
                 batch_id,
                 agency,
@@ -161,6 +170,7 @@ def write_batch(
                 info.received_at.replace(tzinfo=None),
                 info.extracted_on,
                 datetime.now(UTC).replace(tzinfo=None),
+                info.loaded_by or operator(),
                 counts.rows_read,
                 counts.rows_loaded,
                 counts.rows_quarantined,

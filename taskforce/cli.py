@@ -8,6 +8,7 @@ taskforce status      batches loaded per agency and the last build
 taskforce spec        write the agencies' extract specification from the contracts
 taskforce check F..   what ingest would do with files, without touching the warehouse
 taskforce pseudonymize IN OUT --columns C..   replace identifiers with person keys (at the agency)
+taskforce db init     roles, schemas and privileges on PostgreSQL (idempotent)
 """
 
 from __future__ import annotations
@@ -226,6 +227,13 @@ def cmd_demo(settings: Settings, serve: bool, port: int, address: str) -> int:
     return cmd_dashboard(port, address)
 
 
+def cmd_db_init(settings: Settings, args: argparse.Namespace) -> int:
+    """Set up access control on the warehouse (or on --admin-url, for a connection with more rights)."""
+    from taskforce.access import init_database
+
+    return init_database(args.admin_url or settings.warehouse_url, args.role_prefix, args.login)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="taskforce", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -267,6 +275,22 @@ def parser() -> argparse.ArgumentParser:
     spec = sub.add_parser("spec", help="write the extract specification for agencies (Markdown)")
     spec.add_argument("--out", type=Path, help="file to write (default: standard output)")
     dashboard = sub.add_parser("dashboard", help="serve the Streamlit dashboards")
+    db = sub.add_parser("db", help="administer the PostgreSQL warehouse")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_init = db_sub.add_parser(
+        "init", help="create roles, schemas and privileges (idempotent; see taskforce/access.py)"
+    )
+    db_init.add_argument(
+        "--admin-url", help="connect with this URL instead of TASKFORCE_WAREHOUSE_URL (the database owner)"
+    )
+    db_init.add_argument("--role-prefix", help="role name prefix (default: $TASKFORCE_ROLE_PREFIX or tf_)")
+    db_init.add_argument(
+        "--login",
+        action="append",
+        default=[],
+        metavar="GROUP:USER",
+        help="also create login USER in GROUP (e.g. agency_tnp:ayse); password: TASKFORCE_PASSWORD_<USER>",
+    )
     for command in (demo, dashboard):
         command.add_argument("--port", type=int, default=8501)
         command.add_argument("--address", default="127.0.0.1", help="bind address (default: localhost only)")
@@ -302,6 +326,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return cmd_spec(args.out)
     if args.command == "dashboard":
         return cmd_dashboard(args.port, args.address)
+    if args.command == "db":
+        return cmd_db_init(settings, args)
     return cmd_demo(settings, serve=not args.no_serve, port=args.port, address=args.address)
 
 

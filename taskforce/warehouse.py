@@ -30,6 +30,7 @@ create table if not exists ops.batches (
     received_at timestamp not null,
     extracted_on date,
     loaded_at timestamp not null,
+    loaded_by text not null,
     rows_read bigint not null,
     rows_loaded bigint not null,
     rows_quarantined bigint not null,

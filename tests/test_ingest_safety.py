@@ -308,3 +308,30 @@ def test_an_older_extract_arriving_late_never_wins(empty_warehouse: Settings, tm
         assert wh.fetchall("select rows_loaded, extracted_on from ops.batches where status = 'active'") == [
             (2, None)
         ]
+
+
+def test_killed_duckdb_load_leaves_nothing(empty_duckdb: Settings, tmp_path: Path) -> None:
+    """DuckDB: a SIGKILL mid-load leaves only what was committed before (here: nothing), and the
+    re-run loads the file exactly once."""
+    path = big_police_file(tmp_path / "tnp_identifications_2008.csv", 300_000)
+    env = {**os.environ, "TASKFORCE_WAREHOUSE_URL": empty_duckdb.warehouse_url,
+           "TASKFORCE_DATA_DIR": str(empty_duckdb.data_dir)}  # fmt: skip
+    loader = subprocess.Popen(
+        [*TASKFORCE, "ingest", str(path)], env=env, cwd=PROJECT_ROOT, stderr=subprocess.PIPE, text=True
+    )
+    database = empty_duckdb.duckdb_path
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and loader.poll() is None:
+        # large appends are written to the file before commit (DuckDB's optimistic writes)
+        if database.exists() and database.stat().st_size > 4_000_000:
+            break
+        time.sleep(0.02)
+    assert loader.poll() is None, "the load finished before it could be killed; make the file bigger"
+    loader.send_signal(signal.SIGKILL)
+    loader.wait(timeout=30)
+    with connect(empty_duckdb) as wh:
+        assert wh.fetchall("select count(*) from ops.batches") == [(0,)]
+        assert wh.fetchall("select count(*) from raw.police_identifications") == [(0,)]
+        assert ingest_file(wh, path).outcome == "loaded"
+        assert ingest_file(wh, path).outcome == "already_loaded"
+        assert wh.fetchall("select count(*) from raw.police_identifications") == [(300_000,)]
