@@ -57,6 +57,8 @@ def raw_types(contract: Contract) -> dict[str, str]:
 
 
 def ensure_raw_table(wh: Warehouse, contract: Contract) -> None:
+    if wh.table_exists("raw", contract.source):
+        return
     columns = ", ".join(f'"{name}" {sql_type}' for name, sql_type in raw_types(contract).items())
     wh.ddl(f"create schema if not exists raw; create table if not exists {contract.raw_table} ({columns})")
 

@@ -197,7 +197,11 @@ class Warehouse:
             self.script(sql)
 
     def ensure_ops(self) -> None:
-        self.ddl(OPS_DDL)
+        # skip the DDL when it is all there: PostgreSQL checks CREATE rights even for IF NOT EXISTS,
+        # and a loader or builder login need not hold them once the schema exists
+        tables = ("batches", "quarantine", "rejected_files", "builds")
+        if not all(self.table_exists("ops", table) for table in tables):
+            self.ddl(OPS_DDL)
 
 
 def connect(settings: Settings, read_only: bool = False) -> Warehouse:

@@ -4,6 +4,10 @@ with returns as (
     select * from {{ ref('stg_iom__returns') }}
 ),
 
+batches as (
+    select batch_id, agency from {{ ref('stg_ops__batches') }}
+),
+
 identified_persons as (
     select distinct person_key from {{ ref('stg_police__identifications') }}
 ),
@@ -12,6 +16,7 @@ final as (
     select
         returns.return_id,
         returns.batch_id,
+        batches.agency as reporting_agency,
         returns.person_key,
         returns.departed_on,
         {{ calendar_year('returns.departed_on') }} as return_year,
@@ -23,6 +28,7 @@ final as (
         {{ age_group('returns.age_at_return') }} as age_group,
         identified_persons.person_key is not null as was_identified
     from returns
+    inner join batches on returns.batch_id = batches.batch_id
     left join identified_persons on returns.person_key = identified_persons.person_key
 )
 
