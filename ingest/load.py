@@ -122,6 +122,49 @@ def _claim_period(
     return supersedes
 
 
+STAGING_PREFIX = "_load_"  # DuckDB staging tables of a load in progress (dropped at the end)
+
+
+def _insert_batch_row(
+    wh: Warehouse, batch_id: str, contract: Contract, agency: str, period: Period, info: FileInfo,
+    counts: BatchCounts, supersedes: str | None,
+) -> None:  # fmt: skip
+    wh.execute(
+        "insert into ops.batches (batch_id, agency, source, period, period_start, period_end, file_name, "
+        "file_sha256, file_bytes, encoding, contract_version, received_at, extracted_on, loaded_at, "
+        "loaded_by, rows_read, rows_loaded, rows_quarantined, rows_skipped, status, supersedes_batch_id) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)",
+        (
+            batch_id, agency, contract.source, period.label, period.start, period.end, info.name,
+            info.sha256, info.size, info.encoding, contract.version, info.received_at.replace(tzinfo=None),
+            info.extracted_on, datetime.now(UTC).replace(tzinfo=None), info.loaded_by or operator(),
+            counts.rows_read, counts.rows_loaded, counts.rows_quarantined, counts.rows_skipped, supersedes,
+        ),
+    )  # fmt: skip
+
+
+def _append_chunk(
+    wh: Warehouse, raw_table: str, quarantine_table: str, batch_id: str, contract: Contract,
+    rows: pd.DataFrame, quarantine: pd.DataFrame, counts: BatchCounts,
+) -> None:  # fmt: skip
+    wh.append(raw_table, rows.assign(_batch_id=batch_id), raw_types(contract))
+    wh.append(
+        quarantine_table, quarantine.assign(batch_id=batch_id, source=contract.source), QUARANTINE_TYPES
+    )
+    counts.rows_loaded += len(rows)
+    counts.rows_quarantined += len(quarantine)
+
+
+def drop_stale_staging(wh: Warehouse) -> None:
+    """Staging tables left by a DuckDB load that was killed: they were never part of the warehouse."""
+    for schema, table in wh.fetchall(
+        "select table_schema, table_name from information_schema.tables "
+        "where table_schema in ('raw', 'ops') and table_name like ?",
+        (f"{STAGING_PREFIX}%",),
+    ):
+        wh.execute(f'drop table if exists {schema}."{table}"')
+
+
 def write_batch(
     wh: Warehouse,
     contract: Contract,
@@ -131,55 +174,52 @@ def write_batch(
     chunks: Iterable[tuple[pd.DataFrame, pd.DataFrame]],
     counts: BatchCounts,
 ) -> str:
-    """Stream one batch in, all in one transaction, and return its id.
+    """Stream one batch in and return its id; the batch becomes visible all at once or not at all.
 
     ``chunks`` yields (loadable rows, quarantined rows); when it is exhausted ``counts`` must hold the
-    file's totals. Any exception (a rejection found late, a lost connection, a kill) rolls everything
-    back: no half-loaded batch is ever visible. Raises ExtractRejected when the period overlaps an
-    active batch of the same agency and source with a different period (e.g. a month inside a year).
+    file's totals. Any exception (a rejection found late, a lost connection, a kill) leaves no trace in
+    the warehouse. Raises ExtractRejected when the period overlaps an active batch of the same agency and
+    source with a different period (e.g. a month inside a year).
+
+    PostgreSQL: everything in one transaction (the server spills to disk). DuckDB keeps a transaction's
+    appended rows in memory, so the rows are first staged chunk by chunk in tables of their own
+    (committed as they go, memory stays bounded), then moved into ``raw`` and ``ops`` with the batch row
+    in one short transaction, and the staging tables dropped.
     """
     batch_id = batch_id_for(contract, agency, period, info.sha256)
+    if wh.engine == "duckdb":
+        return _write_batch_staged(wh, batch_id, contract, agency, period, info, chunks, counts)
     with wh.transaction():
-        if wh.engine == "postgres":  # serialise loads of the same agency and source
-            wh.execute("select pg_advisory_xact_lock(hashtext(?))", (f"{contract.source}|{agency}",))
+        # serialise loads of the same agency and source
+        wh.execute("select pg_advisory_xact_lock(hashtext(?))", (f"{contract.source}|{agency}",))
         supersedes = _claim_period(wh, contract, agency, period, info)
         for rows, quarantine in chunks:
-            wh.append(contract.raw_table, rows.assign(_batch_id=batch_id), raw_types(contract))
-            wh.append(
-                "ops.quarantine",
-                quarantine.assign(batch_id=batch_id, source=contract.source),
-                QUARANTINE_TYPES,
+            _append_chunk(
+                wh, contract.raw_table, "ops.quarantine", batch_id, contract, rows, quarantine, counts
             )
-            counts.rows_loaded += len(rows)
-            counts.rows_quarantined += len(quarantine)
-        wh.execute(
-            "insert into ops.batches (batch_id, agency, source, period, period_start, period_end, file_name, "
-            "file_sha256, file_bytes, encoding, contract_version, received_at, extracted_on, loaded_at, "
-            "loaded_by, rows_read, rows_loaded, rows_quarantined, rows_skipped, status, supersedes_batch_id) "
-            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)",
-            (
-                batch_id,
-                agency,
-                contract.source,
-                period.label,
-                period.start,
-                period.end,
-                info.name,
-                info.sha256,
-                info.size,
-                info.encoding,
-                contract.version,
-                info.received_at.replace(tzinfo=None),
-                info.extracted_on,
-                datetime.now(UTC).replace(tzinfo=None),
-                info.loaded_by or operator(),
-                counts.rows_read,
-                counts.rows_loaded,
-                counts.rows_quarantined,
-                counts.rows_skipped,
-                supersedes,
-            ),
-        )
+        _insert_batch_row(wh, batch_id, contract, agency, period, info, counts, supersedes)
+    return batch_id
+
+
+def _write_batch_staged(
+    wh: Warehouse, batch_id: str, contract: Contract, agency: str, period: Period, info: FileInfo,
+    chunks: Iterable[tuple[pd.DataFrame, pd.DataFrame]], counts: BatchCounts,
+) -> str:  # fmt: skip
+    stage_raw = f'raw."{STAGING_PREFIX}{contract.source}_{info.sha256[:12]}"'
+    stage_quarantine = f'ops."{STAGING_PREFIX}quarantine_{info.sha256[:12]}"'
+    try:
+        wh.execute(f"create or replace table {stage_raw} as select * from {contract.raw_table} limit 0")
+        wh.execute(f"create or replace table {stage_quarantine} as select * from ops.quarantine limit 0")
+        for rows, quarantine in chunks:
+            _append_chunk(wh, stage_raw, stage_quarantine, batch_id, contract, rows, quarantine, counts)
+        with wh.transaction():
+            supersedes = _claim_period(wh, contract, agency, period, info)
+            wh.execute(f"insert into {contract.raw_table} select * from {stage_raw}")
+            wh.execute(f"insert into ops.quarantine select * from {stage_quarantine}")
+            _insert_batch_row(wh, batch_id, contract, agency, period, info, counts, supersedes)
+    finally:
+        wh.execute(f"drop table if exists {stage_raw}")
+        wh.execute(f"drop table if exists {stage_quarantine}")
     return batch_id
 
 

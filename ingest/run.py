@@ -14,7 +14,15 @@ import pandas as pd
 from ingest.contract import Contract, contract_for_file, load_agencies, load_registry, split_extraction_date
 from ingest.errors import ExtractRejected
 from ingest.expectations import run_suite, suite_path
-from ingest.load import BatchCounts, FileInfo, ensure_raw_table, existing_batch, record_rejection, write_batch
+from ingest.load import (
+    BatchCounts,
+    FileInfo,
+    drop_stale_staging,
+    ensure_raw_table,
+    existing_batch,
+    record_rejection,
+    write_batch,
+)
 from ingest.pii import FIX_TEXT, Finding, describe_findings, scan_extract
 from ingest.reader import Chunk, Extract, open_extract
 from ingest.validate import DuplicateTracker, Period, parse_period, validate_chunk
@@ -181,6 +189,8 @@ def ingest_file(
         period_spec = parse_period(label, path.name)
         extract = open_extract(path, contract, path.name)
         ensure_raw_table(wh, contract)
+        if wh.engine == "duckdb":
+            drop_stale_staging(wh)
         extracted = extracted_on or split_extraction_date(path.name)[1]
         info = FileInfo(path.name, sha256, size, extract.encoding, received, extracted)
         chunks = _validated_chunks(extract, contract, period_spec, counts, reasons, on_rows)
