@@ -11,6 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+IDENTIFYING = {
+    "tnp_identifications_": "police_identifications",
+    "jgk_identifications_": "gendarmerie_identifications",
+}
 KEY = re.compile(r"^k[0-9]+:[0-9a-f]{64}$")
 COUNTRIES_SEED = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds" / "countries.csv"
 EXPLOITATION = {"cinsel", "emek", "dilencilik", "zorla_evlilik", "organ", "diger"}
@@ -114,13 +118,18 @@ def expected_from_files(paths: list[Path]) -> Expected:
     out = Expected()
     for path in paths:
         year = int(re.search(r"(\d{4})", path.name).group(1))
-        if path.name.startswith("tnp_identifications_"):
+        if path.name.startswith(tuple(IDENTIFYING)):  # police and gendarmerie send the same layout
+            source = IDENTIFYING[path.name.split("_", 1)[0] + "_identifications_"]
             read, valid = _valid_rows(path.read_bytes().decode("cp1254"), ";", police_row_ok, year, countries)
-            out.rows_read["police_identifications"] += read
-            out.rows_loaded["police_identifications"] += len(valid)
+            out.rows_read[source] += read
+            out.rows_loaded[source] += len(valid)
             out.identification_records[year] += len(valid)
-            out.identified_persons_by_year[year] = {r[1] for r in valid if r[3] == "tespit_edilen"}
-            out.presumed_persons_by_year[year] = {r[1] for r in valid if r[3] == "olasi"}
+            out.identified_persons_by_year.setdefault(year, set()).update(
+                r[1] for r in valid if r[3] == "tespit_edilen"
+            )
+            out.presumed_persons_by_year.setdefault(year, set()).update(
+                r[1] for r in valid if r[3] == "olasi"
+            )
             out.police_keys.update(r[1] for r in valid)
         elif path.name.startswith("iom_returns_"):
             read, valid = _valid_rows(path.read_bytes().decode("utf-8"), ",", iom_row_ok, year, countries)

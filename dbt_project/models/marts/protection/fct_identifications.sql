@@ -1,7 +1,7 @@
 -- One row per identification record of a presumed or identified victim. A person identified twice has
 -- two rows; count persons with count(distinct person_key) or is_first_identification_of_person.
 with identifications as (
-    select * from {{ ref('stg_police__identifications') }}
+    select * from {{ ref('int_identifications_unioned') }}
 ),
 
 batches as (
@@ -16,7 +16,7 @@ exploitation as (
         max(case when exploitation_type = 'forced_labour' then 1 else 0 end) = 1 as is_forced_labour,
         max(case when exploitation_type not in ('sexual_exploitation', 'forced_labour') then 1 else 0 end) = 1
             as is_other_exploitation
-    from {{ ref('stg_police__identification_exploitation_types') }}
+    from {{ ref('int_identification_exploitation_types_unioned') }}
     group by identification_id
 ),
 

@@ -9,7 +9,7 @@ batches as (
 ),
 
 identified_persons as (
-    select distinct person_key from {{ ref('stg_police__identifications') }}
+    select distinct person_key from {{ ref('int_identifications_unioned') }}
 ),
 
 final as (
