@@ -4,10 +4,14 @@ CLI to report to the focal point."""
 from __future__ import annotations
 
 import hashlib
+import logging
+import random
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -26,9 +30,11 @@ from ingest.load import (
 from ingest.pii import FIX_TEXT, Finding, describe_findings, scan_extract
 from ingest.reader import Chunk, Extract, open_extract
 from ingest.validate import DuplicateTracker, Period, parse_period, validate_chunk
-from taskforce.warehouse import Warehouse, is_unique_violation
+from taskforce.settings import Settings
+from taskforce.warehouse import Warehouse, connect, is_unique_violation
 
 MAX_REASONS_KEPT = 10_000  # for the report; ops.quarantine holds every one
+log = logging.getLogger(__name__)
 PERSON_KEY_MARK = "[0-9a-f]{64}"  # contract columns with this in their pattern hold person keys
 
 
@@ -274,3 +280,40 @@ def check_file(
         rows_skipped=counts.rows_skipped,
         quarantine_reasons=tuple(reasons),
     )
+
+
+TRANSIENT_RETRIES = 3
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A lost connection or a serialization conflict: the same load may simply be tried again (it is
+    idempotent: a batch is committed whole or not at all, and a second copy is refused by its sha256)."""
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        return False
+    return isinstance(exc, psycopg.OperationalError | psycopg.errors.SerializationFailure)
+
+
+def ingest_with_retry(
+    settings: Settings,
+    path: Path,
+    retries: int = TRANSIENT_RETRIES,
+    sleep: Callable[[float], None] = time.sleep,
+    **options: Any,
+) -> IngestResult:
+    """``ingest_file`` on a fresh connection, tried again after a transient database error with
+    exponential backoff and jitter. A rejected file is an answer, not an error: it is never retried."""
+    for attempt in range(retries + 1):
+        try:
+            with connect(settings) as wh:
+                return ingest_file(wh, path, **options)
+        except Exception as exc:
+            if not is_transient(exc) or attempt == retries:
+                raise
+            delay = 0.5 * 2**attempt * (1 + random.random())
+            log.warning(
+                "%s: transient database error (%s); retrying in %.1f s", path.name, type(exc).__name__, delay
+            )
+            sleep(delay)
+    raise AssertionError("unreachable")

@@ -67,8 +67,7 @@ def cmd_ingest(
     agency: str | None = None,
     extracted_on: date | None = None,
 ) -> int:
-    from ingest.run import ingest_file
-    from taskforce.warehouse import connect
+    from ingest.run import ingest_with_retry
 
     missing = [p for p in paths if not p.is_file()]
     if missing:
@@ -78,11 +77,11 @@ def cmd_ingest(
     from tqdm import tqdm
 
     rejected = 0
-    with connect(settings) as wh, tqdm(total=len(paths), unit="file", disable=None, leave=False) as files:
+    with tqdm(total=len(paths), unit="file", disable=None, leave=False) as files:
         for path in paths:
             with tqdm(desc=path.name, unit=" rows", disable=None, leave=False) as rows:
-                result = ingest_file(
-                    wh,
+                result = ingest_with_retry(
+                    settings,
                     path,
                     source=source,
                     period=period,

@@ -335,3 +335,42 @@ def test_killed_duckdb_load_leaves_nothing(empty_duckdb: Settings, tmp_path: Pat
         assert ingest_file(wh, path).outcome == "loaded"
         assert ingest_file(wh, path).outcome == "already_loaded"
         assert wh.fetchall("select count(*) from raw.police_identifications") == [(300_000,)]
+
+
+def test_a_dropped_connection_is_retried_and_converges(empty_postgres: Settings, tmp_path: Path) -> None:
+    """The server ends the loader's connection in the middle of its COPY (as a restart or a network cut
+    would): the load rolls back, is tried again on a new connection, and the file is loaded once."""
+    from ingest.run import ingest_with_retry
+
+    path = big_police_file(tmp_path / "tnp_identifications_2008.csv", 300_000)
+    outcome: list = []
+    waits: list[float] = []
+    loader = threading.Thread(
+        target=lambda: outcome.append(ingest_with_retry(empty_postgres, path, sleep=waits.append))
+    )
+    loader.start()
+    terminated = 0
+    with connect(empty_postgres) as wh:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and loader.is_alive() and not terminated:
+            terminated = wh.fetchall(
+                "select count(pg_terminate_backend(pid)) from pg_stat_activity "
+                "where datname = current_database() and query ilike 'copy %' and pid <> pg_backend_pid()"
+            )[0][0]
+            time.sleep(0.05)
+    loader.join(timeout=300)
+    assert terminated == 1, "the load finished before its connection could be ended; make the file bigger"
+    assert len(waits) == 1 and waits[0] > 0  # one retry, after a backoff
+    assert outcome and outcome[0].outcome == "loaded" and outcome[0].rows_loaded == 300_000
+    with connect(empty_postgres) as wh:
+        assert wh.fetchall("select count(*) from ops.batches") == [(1,)]
+        assert wh.fetchall("select count(*) from raw.police_identifications") == [(300_000,)]
+
+
+def test_a_rejected_file_is_not_retried(empty_duckdb: Settings, tmp_path: Path) -> None:
+    from ingest.run import ingest_with_retry
+
+    waits: list[float] = []
+    bad = police_csv(tmp_path / "tnp_identifications_2008.csv", [row(1, op=TCKN)])
+    assert ingest_with_retry(empty_duckdb, bad, sleep=waits.append).outcome == "rejected"
+    assert waits == []
