@@ -245,6 +245,11 @@ def _batch_definition() -> Any:
     return asset.add_batch_definition_whole_dataframe("whole_frame")
 
 
+def warm_up() -> None:
+    """Import GX and build the reusable context now, so the first suite run does not pay for it."""
+    _batch_definition()
+
+
 @lru_cache(maxsize=64)
 def _gx_suite_for(spec_text: str) -> Any:
     """Building a GX suite costs about 0.3 s (pydantic validation of every expectation): once per

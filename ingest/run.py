@@ -17,7 +17,6 @@ import pandas as pd
 
 from ingest.contract import Contract, contract_for_file, load_agencies, load_registry, split_extraction_date
 from ingest.errors import ExtractRejected
-from ingest.expectations import run_suite, suite_path
 from ingest.load import (
     BatchCounts,
     FileInfo,
@@ -27,15 +26,15 @@ from ingest.load import (
     record_rejection,
     write_batch,
 )
-from ingest.pii import FIX_TEXT, Finding, describe_findings, scan_extract
-from ingest.reader import Chunk, Extract, open_extract
+from ingest.pii import FIX_TEXT, Finding, describe_findings
+from ingest.reader import Extract, open_extract
+from ingest.side_checks import start, submit
 from ingest.validate import DuplicateTracker, Period, parse_period, validate_chunk
 from taskforce.settings import Settings
 from taskforce.warehouse import Warehouse, connect, is_unique_violation
 
 MAX_REASONS_KEPT = 10_000  # for the report; ops.quarantine holds every one
 log = logging.getLogger(__name__)
-PERSON_KEY_MARK = "[0-9a-f]{64}"  # contract columns with this in their pattern hold person keys
 
 
 @dataclass(frozen=True)
@@ -111,19 +110,6 @@ def _merge(findings: list[Finding]) -> list[Finding]:
     return [Finding(column, rule, n) for (column, rule), n in cells.items()]
 
 
-def _pii_findings(chunk: Chunk, contract: Contract) -> list[Finding]:
-    dates = [c.name for c in contract.columns if c.type in ("date", "datetime")]
-    keys = [c.name for c in contract.columns if c.pattern and PERSON_KEY_MARK in c.pattern]
-    columns = list(chunk.frame.columns)
-    found = scan_extract(columns, chunk.frame, date_columns=dates, key_columns=keys)
-    if chunk.ragged:
-        width = max(len(r.fields) for r in chunk.ragged)
-        names = columns + [f"(extra field {n + 1})" for n in range(width - len(columns))]
-        rows = [list(r.fields) + [""] * (width - len(r.fields)) for r in chunk.ragged]
-        found += scan_extract(names, rows, date_columns=dates, key_columns=keys)
-    return found
-
-
 def _validated_chunks(
     extract: Extract,
     contract: Contract,
@@ -132,29 +118,46 @@ def _validated_chunks(
     reasons: list[str],
     on_rows: Callable[[int], None] | None = None,
 ) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
-    """Scan each chunk for personal data, validate it, check the rows that passed against the source's
-    Great Expectations suite, and hand both on to the loader. The file's totals are filled in once the
-    last chunk is read. Personal data anywhere rejects the whole file, after every chunk was scanned,
-    so the agency gets one complete report (and the loader's transaction rolls back)."""
+    """Validate each chunk, have the side process scan it for personal data and run the GX suite on the
+    rows that passed, and hand both on to the loader once the side checks are back (the next chunk is
+    read and checked meanwhile). Personal data anywhere rejects the whole file, after every chunk was scanned,
+    so the agency gets one complete report; nothing of a chunk with personal data, or after it, is handed
+    to the loader, whose transaction then rolls back. The file's totals are filled in at the end."""
+    start()
     tracker = DuplicateTracker()
     findings: list[Finding] = []
-    for chunk in extract.chunks():
-        findings += _pii_findings(chunk, contract)
-        rows, quarantine = validate_chunk(chunk, contract, period, tracker)
-        suite = run_suite(suite_path(contract.source), rows)
+    failed_suite: list[str] = []
+    pending: list[tuple[Any, pd.DataFrame, pd.DataFrame]] = []
+
+    def settle(future: Any, rows: pd.DataFrame, quarantine: pd.DataFrame) -> bool:
+        found, suite = future.result()
+        findings.extend(found)
         if not suite.success:
-            raise ExtractRejected(
-                extract.file_name,
-                f"rows that passed the row checks failed the Great Expectations suite ({suite.summary()}).",
-                "Nothing was loaded; report this to the warehouse team (a row check missed something).",
-            )
+            failed_suite.append(suite.summary())
+        return not findings and not failed_suite
+
+    for chunk in extract.chunks():
+        rows, quarantine = validate_chunk(chunk, contract, period, tracker)
         reasons.extend(quarantine["reason"].iloc[: max(0, MAX_REASONS_KEPT - len(reasons))])
         if on_rows:
             on_rows(len(rows) + len(quarantine))
-        if not findings:
+        ragged = [r.fields for r in chunk.ragged]
+        pending.append((submit(contract, chunk.frame, ragged, rows), rows, quarantine))
+        if len(pending) > 1 and settle(*pending[0]):
+            yield pending[0][1], pending[0][2]
+        if len(pending) > 1:
+            pending.pop(0)
+    for future, rows, quarantine in pending:
+        if settle(future, rows, quarantine):
             yield rows, quarantine
     if findings:
         raise ExtractRejected(extract.file_name, describe_findings(_merge(findings)), FIX_TEXT)
+    if failed_suite:
+        raise ExtractRejected(
+            extract.file_name,
+            f"rows that passed the row checks failed the Great Expectations suite ({failed_suite[0]}).",
+            "Nothing was loaded; report this to the warehouse team (a row check missed something).",
+        )
     counts.rows_read = extract.rows_read
     counts.rows_skipped = extract.rows_skipped
 
