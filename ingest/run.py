@@ -162,6 +162,44 @@ def _validated_chunks(
     counts.rows_skipped = extract.rows_skipped
 
 
+def _rejected(
+    path: Path, contract: Contract | None, sender: str | None, rejected: ExtractRejected
+) -> IngestResult:
+    return IngestResult(
+        path.name,
+        "rejected",
+        source=contract.source if contract else None,
+        agency=sender,
+        message=str(rejected),
+    )
+
+
+def _counted(
+    path: Path,
+    outcome: str,
+    source: str,
+    sender: str,
+    period: str,
+    counts: BatchCounts,
+    reasons: list[str],
+    batch_id: str | None = None,
+) -> IngestResult:
+    """The result of a file that was (or would be) loaded, with its counts and quarantine reasons."""
+    return IngestResult(
+        path.name,
+        outcome,
+        batch_id=batch_id,
+        source=source,
+        agency=sender,
+        period=period,
+        rows_read=counts.rows_read,
+        rows_loaded=counts.rows_loaded,
+        rows_quarantined=counts.rows_quarantined,
+        rows_skipped=counts.rows_skipped,
+        quarantine_reasons=tuple(reasons),
+    )
+
+
 def ingest_file(
     wh: Warehouse,
     path: Path,
@@ -219,26 +257,8 @@ def ingest_file(
             )
     except ExtractRejected as rejected:
         record_rejection(wh, FileInfo(path.name, sha256, size, "", received), contract, sender, str(rejected))
-        return IngestResult(
-            path.name,
-            "rejected",
-            source=contract.source if contract else None,
-            agency=sender,
-            message=str(rejected),
-        )
-    return IngestResult(
-        path.name,
-        "loaded",
-        batch_id=batch_id,
-        source=contract.source,
-        agency=sender,
-        period=label,
-        rows_read=counts.rows_read,
-        rows_loaded=counts.rows_loaded,
-        rows_quarantined=counts.rows_quarantined,
-        rows_skipped=counts.rows_skipped,
-        quarantine_reasons=tuple(reasons),
-    )
+        return _rejected(path, contract, sender, rejected)
+    return _counted(path, "loaded", contract.source, sender, label, counts, reasons, batch_id)
 
 
 def check_file(
@@ -264,25 +284,8 @@ def check_file(
             counts.rows_loaded += len(rows)
             counts.rows_quarantined += len(quarantine)
     except ExtractRejected as rejected:
-        return IngestResult(
-            path.name,
-            "rejected",
-            source=contract.source if contract else None,
-            agency=sender,
-            message=str(rejected),
-        )
-    return IngestResult(
-        path.name,
-        "accepted",
-        source=contract.source,
-        agency=sender,
-        period=label,
-        rows_read=counts.rows_read,
-        rows_loaded=counts.rows_loaded,
-        rows_quarantined=counts.rows_quarantined,
-        rows_skipped=counts.rows_skipped,
-        quarantine_reasons=tuple(reasons),
-    )
+        return _rejected(path, contract, sender, rejected)
+    return _counted(path, "accepted", contract.source, sender, label, counts, reasons)
 
 
 TRANSIENT_RETRIES = 3
