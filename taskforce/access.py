@@ -79,7 +79,8 @@ SCHEMA_OWNERS: dict[str, str] = {
 }
 STEWARD_TABLES = ("ops.quarantine", "ops.rejected_files", "ops.batches")
 AUDIT_TABLES = ("ops.audit_log",)
-BUILD_LOG_TABLE = "ops.builds"
+# the builder records builds and the batches each used, and syncs the agency registry before dbt runs
+BUILDER_OPS_TABLES = ("ops.builds", "ops.build_batches", "ops.agencies", "ops.agency_sources")
 # Groups whose logins should create objects as the group (ALTER ROLE ... SET role), so that objects
 # belong to the group, default privileges apply, and any login of the group can replace them.
 OWNING_GROUPS = ("loader", "builder")
@@ -326,10 +327,10 @@ def ops_table_statements(roles: Roles, state: ClusterState) -> list[sql.Composab
     """Grants on the ops tables that exist: the builder's build log, the steward's quarantine and the
     auditor's audit log."""
     statements: list[sql.Composable] = []
-    if BUILD_LOG_TABLE in state.tables:
+    for table in (t for t in BUILDER_OPS_TABLES if t in state.tables):
         statements.append(
-            sql.SQL("grant select, insert, update on {} to {}").format(
-                _table(BUILD_LOG_TABLE), _identifier(roles.name("builder"))
+            sql.SQL("grant select, insert, update, delete on {} to {}").format(
+                _table(table), _identifier(roles.name("builder"))
             )
         )
     for tables, group in ((STEWARD_TABLES, "steward"), (AUDIT_TABLES, "auditor")):

@@ -16,10 +16,12 @@ import sys
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib.metadata import version
 from pathlib import Path
 
 from ingest.contract import load_registry
 from ingest.load import ensure_raw_table
+from taskforce.registry import sync_registry
 from taskforce.settings import Settings
 from taskforce.warehouse import connect
 
@@ -88,11 +90,13 @@ def failed_tests(settings: Settings, limit: int = 5) -> list[str]:
 
 
 def prepare(settings: Settings) -> None:
-    """Make sure ops and every source's raw table exist, so a build works before the first ingest."""
+    """Make sure ops and every source's raw table exist, so a build works before the first ingest, and
+    copy the agency registry into ops for the models that read it."""
     with connect(settings) as wh:
         wh.ensure_ops()
         for contract in load_registry().values():
             ensure_raw_table(wh, contract)
+        sync_registry(wh)
 
 
 def publish_duckdb(settings: Settings) -> Path:
@@ -111,16 +115,25 @@ def build(settings: Settings, full_refresh: bool = False, quiet: bool = False) -
     prepare(settings)
     build_id = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     command = ["build", *(["--full-refresh"] if full_refresh else [])]
-    with connect(settings) as wh:
+    with connect(settings) as wh, wh.transaction():
         wh.execute(
-            "insert into ops.builds (build_id, engine, started_at, status, command) values (?, ?, ?, ?, ?)",
+            "insert into ops.builds (build_id, engine, started_at, status, command, dbt_version)"
+            " values (?, ?, ?, ?, ?, ?)",
             (
                 build_id,
                 settings.engine,
                 datetime.now(UTC).replace(tzinfo=None),
                 "running",
                 "dbt " + " ".join(command),
+                version("dbt-core"),
             ),
+        )
+        # the batches this build reads: the active ones when it starts (on DuckDB no ingest can run
+        # during a build; on PostgreSQL a batch landing mid-build may be read too and is not listed)
+        wh.execute(
+            "insert into ops.build_batches (build_id, batch_id)"
+            " select ?, batch_id from ops.batches where status = 'active'",
+            (build_id,),
         )
     result = run_dbt(settings, *command, quiet=quiet)
     ok = result.returncode == 0

@@ -66,6 +66,27 @@ create table if not exists ops.builds (
     command text not null,
     message text
 );
+alter table ops.builds add column if not exists dbt_version text;
+create table if not exists ops.build_batches (
+    build_id text not null,
+    batch_id text not null,
+    primary key (build_id, batch_id)
+);
+create table if not exists ops.agencies (
+    code text primary key,
+    name_en text not null,
+    name_tr text not null,
+    type text not null,
+    ministry text not null,
+    role text not null,
+    reporting text not null,
+    deadline_days integer not null
+);
+create table if not exists ops.agency_sources (
+    agency text not null,
+    source text not null,
+    primary key (agency, source)
+);
 """
 
 
@@ -199,7 +220,8 @@ class Warehouse:
     def ensure_ops(self) -> None:
         # skip the DDL when it is all there: PostgreSQL checks CREATE rights even for IF NOT EXISTS,
         # and a loader or builder login need not hold them once the schema exists
-        tables = ("batches", "quarantine", "rejected_files", "builds")
+        tables = ("batches", "quarantine", "rejected_files", "builds", "build_batches", "agencies")
+        tables += ("agency_sources",)
         if not all(self.table_exists("ops", table) for table in tables):
             self.ddl(OPS_DDL)
 
