@@ -37,7 +37,8 @@ def fresh_target(engine: str, work: Path, postgres: str | None) -> str:
 def drop_target(url: str, postgres: str | None) -> None:
     if url.startswith("duckdb"):
         path = Path(url.removeprefix("duckdb:///"))
-        for leftover in (path, path.with_name(path.name + ".wal")):
+        serving = path.with_name(f"{path.stem}.serving{path.suffix}")  # published by a build
+        for leftover in (path, path.with_name(path.name + ".wal"), serving):
             leftover.unlink(missing_ok=True)
         return
     import psycopg
