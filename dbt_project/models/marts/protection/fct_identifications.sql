@@ -21,24 +21,25 @@ exploitation as (
 ),
 
 final as (
+    -- explicit casts: the enforced contract gives both engines the same column types
     select
-        identifications.identification_id,
-        identifications.batch_id,
-        batches.agency as identifying_agency,
-        identifications.person_key,
-        identifications.identified_on,
+        cast(identifications.identification_id as text) as identification_id,
+        cast(identifications.batch_id as text) as batch_id,
+        cast(batches.agency as text) as identifying_agency,
+        cast(identifications.person_key as text) as person_key,
+        cast(identifications.identified_on as date) as identified_on,
         {{ calendar_year('identifications.identified_on') }} as identification_year,
-        identifications.identification_status,
-        identifications.province_plate_code,
-        identifications.nationality_iso3,
-        identifications.sex,
-        identifications.age_at_identification,
-        {{ age_group('identifications.age_at_identification') }} as age_group,
-        exploitation.exploitation_types,
+        cast(identifications.identification_status as text) as identification_status,
+        cast(identifications.province_plate_code as integer) as province_plate_code,
+        cast(identifications.nationality_iso3 as text) as nationality_iso3,
+        cast(identifications.sex as text) as sex,
+        cast(identifications.age_at_identification as integer) as age_at_identification,
+        cast({{ age_group('identifications.age_at_identification') }} as text) as age_group,
+        cast(exploitation.exploitation_types as text) as exploitation_types,
         coalesce(exploitation.is_sexual_exploitation, false) as is_sexual_exploitation,
         coalesce(exploitation.is_forced_labour, false) as is_forced_labour,
         coalesce(exploitation.is_other_exploitation, false) as is_other_exploitation,
-        identifications.referral_source,
+        cast(identifications.referral_source as text) as referral_source,
         row_number() over (
             partition by identifications.person_key
             order by identifications.identified_on, identifications.identification_id

@@ -13,19 +13,20 @@ identified_persons as (
 ),
 
 final as (
+    -- explicit casts: the enforced contract gives both engines the same column types
     select
-        returns.return_id,
-        returns.batch_id,
-        batches.agency as reporting_agency,
-        returns.person_key,
-        returns.departed_on,
+        cast(returns.return_id as text) as return_id,
+        cast(returns.batch_id as text) as batch_id,
+        cast(batches.agency as text) as reporting_agency,
+        cast(returns.person_key as text) as person_key,
+        cast(returns.departed_on as date) as departed_on,
         {{ calendar_year('returns.departed_on') }} as return_year,
-        returns.destination_iso3,
-        returns.return_type,
+        cast(returns.destination_iso3 as text) as destination_iso3,
+        cast(returns.return_type as text) as return_type,
         returns.has_reintegration_assistance,
-        returns.sex,
-        returns.age_at_return,
-        {{ age_group('returns.age_at_return') }} as age_group,
+        cast(returns.sex as text) as sex,
+        cast(returns.age_at_return as integer) as age_at_return,
+        cast({{ age_group('returns.age_at_return') }} as text) as age_group,
         identified_persons.person_key is not null as was_identified
     from returns
     inner join batches on returns.batch_id = batches.batch_id
