@@ -1,7 +1,9 @@
 -- The catalogue documents every breakdown an indicator is published with, and every breakdown it lists
 -- is published: fails with one row per (indicator, disaggregation) found in fct_indicator_values but not
 -- listed in the catalogue's disaggregations (or total), and per one listed but absent from the yearly
--- values. The list is cut into items with split_part_portable over generated positions.
+-- values. An indicator with nothing counted yet (no yearly total above zero: its extracts have not
+-- arrived, as in a deployment's first weeks) publishes no breakdown rows and is not held to its list.
+-- The list is cut into items with split_part_portable over generated positions.
 with catalogue as (
     select indicator_id, disaggregations from {{ ref('indicators') }}
 ),
@@ -38,9 +40,16 @@ not_listed as (
         and position('|' || published.disaggregation || '|' in '|' || coalesce(catalogue.disaggregations, '') || '|') = 0
 ),
 
+counted as (
+    select distinct indicator_id
+    from {{ ref('fct_indicator_values') }}
+    where period_type = 'year' and is_total and numerator > 0
+),
+
 not_published as (
     select listed.indicator_id, listed.disaggregation, 'in the catalogue but not published' as problem
     from listed
+    inner join counted on listed.indicator_id = counted.indicator_id
     left join published_yearly
         on listed.indicator_id = published_yearly.indicator_id
         and listed.disaggregation = published_yearly.disaggregation
