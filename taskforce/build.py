@@ -111,10 +111,17 @@ def publish_duckdb(settings: Settings) -> Path:
     return target
 
 
-def build(settings: Settings, full_refresh: bool = False, quiet: bool = False) -> BuildResult:
+def build(
+    settings: Settings, full_refresh: bool = False, quiet: bool = False, unit_tests: bool = True
+) -> BuildResult:
+    """dbt build (seeds, models, data tests and, unless ``unit_tests`` is False, the dbt unit tests:
+    those check the SQL logic on fixed inputs, not the data, so a rebuild of the same project may skip
+    them)."""
     prepare(settings)
     build_id = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     command = ["build", *(["--full-refresh"] if full_refresh else [])]
+    if not unit_tests:
+        command += ["--exclude-resource-type", "unit_test"]
     with connect(settings) as wh, wh.transaction():
         wh.execute(
             "insert into ops.builds (build_id, engine, started_at, status, command, dbt_version)"

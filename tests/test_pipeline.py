@@ -131,7 +131,7 @@ def test_corrected_resend_supersedes_old_batch(
         )[0][0]
     assert statuses == {first.batch_id: "superseded", second.batch_id: "active"}
     assert supersedes == first.batch_id
-    assert build(empty_warehouse, quiet=True).ok
+    assert build(empty_warehouse, quiet=True, unit_tests=False).ok
     assert scalar(empty_warehouse, "select count(*) from marts.fct_returns") == second.rows_loaded
     assert second.rows_read == first.rows_read - 3
 
@@ -144,14 +144,14 @@ def test_build_failure_keeps_last_published_warehouse(
     with connect(empty_duckdb) as wh:
         for path in good:
             ingest_file(wh, path)
-    assert build(empty_duckdb, quiet=True).ok
+    assert build(empty_duckdb, quiet=True, unit_tests=False).ok
     published = empty_duckdb.serving_path.stat().st_mtime_ns
     with connect(empty_duckdb) as wh:  # a code nobody mapped in seeds/source_codes.csv
         wh.execute(
             "update raw.iom_returns set return_type = 'unmapped_kind' where case_id = "
             "(select min(case_id) from raw.iom_returns)"
         )
-    outcome = build(empty_duckdb, quiet=True)
+    outcome = build(empty_duckdb, quiet=True, unit_tests=False)
     assert not outcome.ok
     assert "unmapped_kind" in outcome.message  # the failing test names the value to map
     assert empty_duckdb.serving_path.stat().st_mtime_ns == published
