@@ -25,6 +25,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
+import yaml
 from psycopg import sql
 
 from ingest.contract import load_agencies
@@ -44,7 +45,23 @@ from taskforce.settings import Settings, load_settings
 from taskforce.warehouse import connect
 from tests.conftest import postgres_url, settings_for
 
-PROTECTED_MARTS = {"fct_identifications", "fct_returns"}
+MARTS_DIR = Path(__file__).resolve().parent.parent / "dbt_project" / "models" / "marts"
+# pseudonymous keys of people
+PERSON_COLUMNS = ("person_key", "linked_person_key", "defendant_key", "suspect_key")
+
+
+def declared_row_access() -> dict[str, str]:
+    """Mart -> the column naming its owning agency, as declared in the marts' YAML (meta.row_access)."""
+    declared = {}
+    for path in sorted(MARTS_DIR.rglob("_*__models.yml")):
+        for model in yaml.safe_load(path.read_text()).get("models") or []:
+            access = ((model.get("config") or {}).get("meta") or {}).get("row_access")
+            if access:
+                declared[model["name"]] = access["agency_column"]
+    return declared
+
+
+PROTECTED_MARTS = declared_row_access()
 POLICIES = {"builder_all_rows", "agency_own_rows", "coordinator_all_rows"}
 WAREHOUSE_SCHEMAS = ("raw", "ops", "reference", "staging", "intermediate", "marts", "reporting", "public")
 
@@ -147,7 +164,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory, demo_paths: list[Path]) 
                 load_settings({"TASKFORCE_DATA_DIR": str(data_dir), "TASKFORCE_WAREHOUSE_URL": loader_url}),
                 demo_paths,
             )
-            outcome = build(settings, quiet=True)
+            outcome = build(settings, quiet=True, unit_tests=False)
             assert outcome.ok, outcome.message
             _create_tester(settings.warehouse_url, roles, tester, passwords[tester])
             yield Protected(
@@ -167,7 +184,7 @@ def protected(request: pytest.FixtureRequest, warehouse: Protected) -> Protected
     """The warehouse after a normal build, then after `dbt build --full-refresh` (which recreates every
     table: whatever access control a post-hook does not re-apply is gone)."""
     if request.param == "after full refresh":
-        outcome = build(warehouse.settings, full_refresh=True, quiet=True)
+        outcome = build(warehouse.settings, full_refresh=True, quiet=True, unit_tests=False)
         assert outcome.ok, outcome.message
     return warehouse
 
@@ -184,34 +201,35 @@ def _count_as(con: psycopg.Connection, role: str, relation: str) -> int:
         return row.fetchone()[0]
 
 
-def _rows_per_agency(con: psycopg.Connection, mart: str) -> dict[str, int]:
-    """Rows per sending agency, as the owner, through the batch manifest: independent of the policies'
-    own agency expressions."""
+def _rows_per_agency(con: psycopg.Connection, mart: str) -> dict[str | None, int]:
+    """Rows per owning agency as the owner sees them (None: rows no agency owns, e.g. a person nobody
+    identified, which only the coordinator may see)."""
     rows = con.execute(
-        sql.SQL(
-            "select b.agency, count(*) from marts.{} as m join ops.batches as b on b.batch_id = m.batch_id "
-            "group by b.agency"
-        ).format(sql.Identifier(mart))
+        sql.SQL("select {column}, count(*) from marts.{mart} group by {column}").format(
+            column=sql.Identifier(PROTECTED_MARTS[mart]), mart=sql.Identifier(mart)
+        )
     )
     return dict(rows.fetchall())
 
 
 def _person_level_relations(con: psycopg.Connection, schemas: tuple[str, ...]) -> list[str]:
-    """Tables and views with a person_key column in ``schemas``, as schema.name."""
+    """Tables and views with a pseudonymous person column in ``schemas``, as schema.name."""
     rows = con.execute(
-        "select n.nspname || '.' || c.relname from pg_class as c "
+        "select distinct n.nspname || '.' || c.relname from pg_class as c "
         "join pg_namespace as n on n.oid = c.relnamespace "
-        "join pg_attribute as a on a.attrelid = c.oid and a.attname = 'person_key' and not a.attisdropped "
+        "join pg_attribute as a on a.attrelid = c.oid and a.attname = any(%s) and not a.attisdropped "
         "where n.nspname = any(%s) and c.relkind in ('r', 'v', 'm', 'p') order by 1",
-        (list(schemas),),
+        (list(PERSON_COLUMNS), list(schemas)),
     )
     return [row[0] for row in rows.fetchall()]
 
 
-def test_person_level_marts_are_the_expected_ones(protected: Protected) -> None:
+def test_every_person_level_mart_declares_row_access(protected: Protected) -> None:
     with _owner(protected) as con:
         marts = {name.split(".")[1] for name in _person_level_relations(con, ("marts",))}
-    assert marts == PROTECTED_MARTS
+    assert {"fct_identifications", "fct_returns"} <= marts
+    # every mart with a person column is protected; a mart may be protected without one (case rows)
+    assert marts <= set(PROTECTED_MARTS), sorted(marts - set(PROTECTED_MARTS))
 
 
 def test_each_agency_role_sees_exactly_its_rows(protected: Protected) -> None:
@@ -222,6 +240,7 @@ def test_each_agency_role_sees_exactly_its_rows(protected: Protected) -> None:
             total = owner.execute(sql.SQL("select count(*) from marts.{}").format(sql.Identifier(mart)))
             total_rows = total.fetchone()[0]
             assert total_rows > 0 and sum(expected.values()) == total_rows, mart
+            assert set(expected) - {None} <= set(roles.agencies), mart
             seen = {code: _count_as(tester, roles.agency(code), f"marts.{mart}") for code in roles.agencies}
             assert seen == {code: expected.get(code, 0) for code in roles.agencies}, mart
             assert _count_as(tester, roles.name("coordinator"), f"marts.{mart}") == total_rows, mart
@@ -269,7 +288,7 @@ def test_the_donor_is_denied_every_person_level_relation(protected: Protected) -
     with _owner(protected) as owner:
         relations = _person_level_relations(owner, WAREHOUSE_SCHEMAS)
         relations += ["ops.quarantine", "marts.dim_province"]  # quarantine keeps original cells
-    assert {f"marts.{mart}" for mart in PROTECTED_MARTS} <= set(relations)
+        relations += [f"marts.{mart}" for mart in PROTECTED_MARTS if f"marts.{mart}" not in relations]
     with psycopg.connect(protected.tester_url, autocommit=True) as tester:
         for relation in relations:
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
