@@ -8,6 +8,16 @@
 
 A report writer builds one ``TableSet`` for everything it releases, calls ``protect``, then ``verify``,
 and writes ``ProtectedSet.release(name)`` frames with ``legend()`` under each table.
+
+The donor report (``taskforce report``) is built that way, in modules not imported here (they need
+reportlab and matplotlib):
+
+* ``reports.source``: reads ``reporting``, ``reference`` and the batch bookkeeping, nothing else;
+* ``reports.release``: protection, linking and the audit of every released count, rates checked
+  against their parts;
+* ``reports.content``: the report's tables (``build_report``); ``reports.document``: the ``Report``;
+* ``reports.xlsx_writer``, ``reports.csv_writer``, ``reports.pdf_writer`` (+ ``reports.charts``);
+* ``reports.report``: ``generate_report``, ``write_report`` and ``build_report_bytes`` (dashboards).
 """
 
 from reports.disclosure import (

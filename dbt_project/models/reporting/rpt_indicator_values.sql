@@ -95,6 +95,12 @@ final as (
         cast(published.sort_order as integer) as indicator_sort_order
     from published
     left join provinces on published.province_plate_code = provinces.province_plate_code
+    -- a breakdown row exists only where someone was counted, so a row rounded to 0 would say "1 or 2
+    -- people": breakdown rows of rounded indicators that round to 0 are left out, and a missing
+    -- category always means 0 to 2 (totals stay, every period has one)
+    where published.is_total
+        or not published.is_disclosive
+        or published.published_numerator > 0
 )
 
 select * from final
