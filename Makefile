@@ -23,8 +23,11 @@ demo: $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 
+# Two workers (two cores; the suite is mostly dbt builds and browsers), one test file per worker so a
+# module's warehouse is built once. The fault tests restart PostgreSQL and fill disks: they run alone.
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile --ignore=tests/test_faults.py
+	$(BIN)/pytest tests/test_faults.py
 
 clean:
 	rm -rf $(VENV) data dbt_project/target dbt_project/logs .pytest_cache .ruff_cache
