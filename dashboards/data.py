@@ -4,22 +4,81 @@ DuckDB: each query opens the *published* snapshot read-only and closes it again 
 cached across reruns), so a running ingest or build never blocks the dashboards and the dashboards never
 see a half-built warehouse. PostgreSQL: one pooled SQLAlchemy engine with pre-ping (survives a server
 restart) and server-side prepared statements off (skewed filters get bad generic plans).
+
+Queries run with the signed-in user's rights: ``dashboards/gate.py`` signs the user in, then sets the
+session's connection settings (``use_session``); on PostgreSQL they carry the role's own database login
+(``dashboards/auth.py``). A query without them, and without explicit ``settings``, is refused: nothing is
+read before sign-in. Every query of a session is recorded in the audit log, with its row count, before
+its rows are returned; a query that cannot be recorded returns nothing.
+
+Pages read through ``fetch``: a batch of named queries that aggregate in the database, recorded in the
+audit log as one event (the batch's rows) before any row is returned. Results are cached
+(``st.cache_data``) by the statement, its parameters, the login that read them (on PostgreSQL each role
+sees its own rows) and the build key (``build_key``: the last successful build of the published snapshot,
+or on PostgreSQL the marts' table ids, which every build replaces), with a TTL as a safety net: a new
+build is read at once. The reads the cache cannot answer share one connection, opened for the batch and
+closed before it returns.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
+import streamlit as st
 
-from taskforce.settings import Settings, load_settings
+from taskforce.settings import Settings
 
 
 class WarehouseNotReady(RuntimeError):
     """No build has been published yet."""
+
+
+class NotSignedIn(RuntimeError):
+    """A query before sign-in: the app never reaches one, so this is a programming error."""
+
+
+@dataclass
+class Session:
+    """The signed-in user's connection settings for one script run, the page being shown and the filters
+    in force, and the audit hook every query of the run reports its row count to."""
+
+    settings: Settings
+    page: str = ""
+    filters: dict[str, Any] = field(default_factory=dict)
+    on_query: Callable[[Session, int], None] | None = None
+
+
+# per script run (Streamlit runs each session's script in its own thread, so this never crosses sessions)
+_session: ContextVar[Session | None] = ContextVar("taskforce_dashboard_session", default=None)
+
+
+def use_session(session: Session | None) -> None:
+    """The signed-in user's session for this script run (None: nobody is signed in)."""
+    _session.set(session)
+
+
+def current_session() -> Session | None:
+    return _session.get()
+
+
+def session_settings() -> Settings:
+    session = _session.get()
+    if session is None:
+        raise NotSignedIn("no signed-in user for this query")
+    return session.settings
 
 
 @cache
@@ -31,8 +90,12 @@ def _postgres_engine(url: str) -> sa.Engine:
 
 
 def query(sql: str, params: dict[str, Any] | None = None, settings: Settings | None = None) -> pd.DataFrame:
-    """Run a read query written with ``:name`` parameters."""
-    settings = settings or load_settings()
+    """Run a read query written with ``:name`` parameters, as the signed-in user (or with ``settings``)."""
+    session = None if settings else _session.get()
+    if settings is None:
+        if session is None:
+            raise NotSignedIn("no signed-in user for this query")
+        settings = session.settings
     params = params or {}
     if settings.engine == "duckdb":
         import duckdb
@@ -41,85 +104,222 @@ def query(sql: str, params: dict[str, Any] | None = None, settings: Settings | N
         if not path.exists():
             raise WarehouseNotReady(str(path))
         with duckdb.connect(str(path), read_only=True) as con:
-            return con.execute(re.sub(r":(\w+)", r"$\1", sql), params).df()
-    with _postgres_engine(settings.warehouse_url).connect() as con:
-        return pd.read_sql_query(sa.text(sql), con, params=params)
+            frame = con.execute(re.sub(r":(\w+)", r"$\1", sql), params).df()
+    else:
+        with _postgres_engine(settings.warehouse_url).connect() as con:
+            frame = pd.read_sql_query(sa.text(sql), con, params=params)
+    if session is not None and session.on_query is not None:
+        session.on_query(session, len(frame))  # recorded before it is returned, or not returned at all
+    return frame
 
 
-def available_years(settings: Settings | None = None) -> list[int]:
-    frame = query(
-        "select distinct identification_year as year from marts.fct_identifications "
-        "union select distinct return_year from marts.fct_returns order by 1",
-        settings=settings,
-    )
-    return [int(y) for y in frame["year"]]
+def execute(sql: str, params: dict[str, Any], settings: Settings) -> None:
+    """One write in its own transaction (PostgreSQL; the audit log is the only thing dashboards write)."""
+    with _postgres_engine(settings.warehouse_url).begin() as con:
+        con.execute(sa.text(sql), params)
 
 
-def headline(first_year: int, last_year: int, settings: Settings | None = None) -> dict[str, float | None]:
-    """The overview's headline numbers for a span of years (inclusive)."""
-    span = {"first_year": first_year, "last_year": last_year}
-    ident = query(
-        """
-        select
-            count(distinct case when identification_status = 'identified' then person_key end)
-                as victims_identified,
-            count(distinct case when identification_status = 'presumed' then person_key end)
-                as presumed_victims,
-            count(distinct case when identification_status = 'identified' and sex = 'female'
-                then person_key end) as identified_female,
-            count(distinct case when identification_status = 'identified' and age_group = 'child'
-                then person_key end) as identified_children
-        from marts.fct_identifications
-        where identification_year between :first_year and :last_year
-        """,
-        span,
-        settings,
-    ).iloc[0]
-    returns = query(
-        """
-        select count(*) as returns,
-               sum(case when has_reintegration_assistance then 1 else 0 end) as with_reintegration
-        from marts.fct_returns
-        where return_year between :first_year and :last_year
-        """,
-        span,
-        settings,
-    ).iloc[0]
-    identified = int(ident["victims_identified"])
-    n_returns = int(returns["returns"])
-    return {
-        "victims_identified": identified,
-        "presumed_victims": int(ident["presumed_victims"]),
-        "share_female": ident["identified_female"] / identified if identified else None,
-        "share_children": ident["identified_children"] / identified if identified else None,
-        "returns": n_returns,
-        "share_reintegration": int(returns["with_reintegration"] or 0) / n_returns if n_returns else None,
-    }
+# --- the pages' reads: batched, cached per build, recorded once per batch ------------------------------
+
+CACHE_TTL_SECONDS = 15 * 60  # a safety net: a new build changes the build key, which invalidates first
+CACHE_MAX_ENTRIES = 4000
+_PARAMETER = re.compile(r"(?<![:\w]):(\w+)")
 
 
-def yearly_trend(first_year: int, last_year: int, settings: Settings | None = None) -> pd.DataFrame:
-    """Victims identified (distinct persons per year) and returns, by year."""
-    span = {"first_year": first_year, "last_year": last_year}
-    ident = query(
-        """
-        select identification_year as year, count(distinct person_key) as victims_identified
-        from marts.fct_identifications
-        where identification_status = 'identified' and identification_year between :first_year and :last_year
-        group by identification_year
-        """,
-        span,
-        settings,
-    )
-    returns = query(
-        """
-        select return_year as year, count(*) as returns
-        from marts.fct_returns
-        where return_year between :first_year and :last_year
-        group by return_year
-        """,
-        span,
-        settings,
-    )
-    years = pd.DataFrame({"year": range(first_year, last_year + 1)})
-    trend = years.merge(ident, on="year", how="left").merge(returns, on="year", how="left")
-    return trend.fillna(0).astype(int)
+class NotReadable(RuntimeError):
+    """The signed-in role may not read a table (PostgreSQL privileges), or it does not exist."""
+
+
+def _used_parameters(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Only the parameters the statement names (DuckDB refuses unused named parameters)."""
+    names = set(_PARAMETER.findall(sql))
+    return {name: value for name, value in params.items() if name in names}
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """The same column types from both engines: PostgreSQL numerics arrive as Decimal objects and dates as
+    ``datetime.date``; DuckDB gives floats and datetime64. Pages get floats and datetime64."""
+    for column in frame.columns:
+        series = frame[column]
+        if series.dtype != object or series.empty:
+            continue
+        sample = series.dropna()
+        if sample.empty:
+            continue
+        first = sample.iloc[0]
+        if isinstance(first, Decimal):
+            frame[column] = pd.to_numeric(series.map(lambda v: None if v is None else float(v)))
+        elif isinstance(first, date):
+            frame[column] = pd.to_datetime(series)
+    return frame
+
+
+class _Reader:
+    """The connection of one batch of reads: opened at the first read the cache cannot answer, closed when
+    the batch ends (never kept across reruns)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._con: Any = None
+        self._pg: Any = None
+
+    def run(self, sql: str, params: Mapping[str, Any]) -> pd.DataFrame:
+        params = _used_parameters(sql, params)
+        if self.settings.engine == "duckdb":
+            import duckdb
+
+            if self._con is None:
+                path = self.settings.serving_path
+                if not path.exists():
+                    raise WarehouseNotReady(str(path))
+                self._con = duckdb.connect(str(path), read_only=True)
+            try:
+                frame = self._con.execute(_PARAMETER.sub(r"$\1", sql), params).df()
+            except duckdb.CatalogException as exc:
+                raise NotReadable(type(exc).__name__) from None
+        else:
+            if self._pg is None:
+                self._pg = _postgres_engine(self.settings.warehouse_url).connect()
+            try:
+                result = self._pg.execute(sa.text(sql), params)
+                frame = pd.DataFrame(result.fetchall(), columns=list(result.keys())).infer_objects()
+            except sa.exc.ProgrammingError as exc:
+                self._pg.rollback()  # the failed statement aborted the transaction
+                code = getattr(exc.orig, "sqlstate", "")
+                if code in ("42501", "42P01", "3F000"):  # insufficient privilege, no table, no schema
+                    raise NotReadable(code) from None
+                raise
+        return _plain(frame)
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+        if self._pg is not None:
+            self._pg.close()
+            self._pg = None
+
+
+# DuckDB: the build id of a published snapshot, by the snapshot file's identity (an atomic rename
+# publishes a new file: new inode and mtime). Read once per snapshot.
+_snapshot_builds: dict[tuple[str, int, int, int], str] = {}
+_snapshot_lock = threading.Lock()
+
+_BUILD_ID_SQL = "select max(build_id) as build_id from ops.builds where status = 'success'"
+# PostgreSQL: dbt rebuilds every mart as a new table, so the tables' object ids change with every build
+_PG_TABLES_SQL = """
+select count(*) as tables,
+       md5(coalesce(string_agg(c.relname || '=' || cast(c.oid as text), ',' order by c.relname), '')) as tag
+from pg_catalog.pg_class as c
+join pg_catalog.pg_namespace as n on n.oid = c.relnamespace
+where n.nspname in ('marts', 'reporting') and c.relkind in ('r', 'p')
+"""
+_PG_CAN_READ_BUILDS_SQL = (
+    "select has_schema_privilege('ops', 'usage') and has_table_privilege('ops.builds', 'select') as ok"
+)
+
+
+@cache
+def _pg_can_read_builds(url: str) -> bool:
+    try:
+        with _postgres_engine(url).connect() as con:
+            return bool(con.execute(sa.text(_PG_CAN_READ_BUILDS_SQL)).scalar())
+    except sa.exc.DBAPIError:  # no ops schema yet
+        return False
+
+
+def _duckdb_build_key(path: Path) -> str:
+    import duckdb
+
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise WarehouseNotReady(str(path)) from None
+    identity = (str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    with _snapshot_lock:
+        known = _snapshot_builds.get(identity)
+    if known is not None:
+        return known
+    with duckdb.connect(str(path), read_only=True) as con:
+        try:
+            row = con.execute(_BUILD_ID_SQL).fetchone()
+        except duckdb.CatalogException:
+            row = None
+    key = (row[0] if row and row[0] else None) or f"snapshot-{stat.st_ino}-{stat.st_mtime_ns}"
+    with _snapshot_lock:
+        if len(_snapshot_builds) > 64:
+            _snapshot_builds.clear()
+        _snapshot_builds[identity] = key
+    return key
+
+
+def build_key(settings: Settings) -> str:
+    """What identifies the warehouse's current build: the last successful build id (DuckDB: of the
+    published snapshot; PostgreSQL: when the role may read ops.builds), and on PostgreSQL also the object
+    ids of the marts and reporting tables, which every build replaces. Cached results are keyed by it, so
+    a new build invalidates them. Raises WarehouseNotReady before the first build."""
+    if settings.engine == "duckdb":
+        return _duckdb_build_key(settings.serving_path)
+    url = settings.warehouse_url
+    with _postgres_engine(url).connect() as con:
+        tables, tag = con.execute(sa.text(_PG_TABLES_SQL)).one()
+        if not tables:
+            raise WarehouseNotReady("no marts")
+        build = con.execute(sa.text(_BUILD_ID_SQL)).scalar() if _pg_can_read_builds(url) else None
+    return f"{build or '-'}:{tag}"
+
+
+def _reader_key(settings: Settings) -> str:
+    """Whose rights the rows were read with (on PostgreSQL each role's login sees its own rows): cached
+    results are never shared between logins. A digest, so no password sits in a cache key."""
+    return hashlib.sha256(settings.warehouse_url.encode()).hexdigest()[:20]
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
+def _cached_read(
+    sql: str, params_json: str, reader_key: str, build: str, _reader: _Reader, _params: Mapping[str, Any]
+) -> pd.DataFrame:
+    """``params_json`` keys the cache; ``_params`` (the same values, typed) is what the query gets."""
+    return _reader.run(sql, _params)
+
+
+Query = tuple[str, Mapping[str, Any]]
+
+
+def fetch(queries: Mapping[str, Query], optional: Iterable[str] = ()) -> dict[str, pd.DataFrame | None]:
+    """Run a batch of named read queries (``:name`` parameters) as the signed-in user, and return their
+    rows by name. Results are cached per build and login; the reads the cache cannot answer share one
+    connection, closed before this returns. The batch is recorded in the audit log (its total row count)
+    before any row is returned. A query named in ``optional`` that the role may not read gives None."""
+    session = _session.get()
+    if session is None:
+        raise NotSignedIn("no signed-in user for this query")
+    settings = session.settings
+    optional = set(optional)
+    build = build_key(settings)
+    reader_key = _reader_key(settings)
+    reader = _Reader(settings)
+    frames: dict[str, pd.DataFrame | None] = {}
+    try:
+        for name, (sql, params) in queries.items():
+            params_json = json.dumps(dict(params), sort_keys=True, default=str)
+            try:
+                frames[name] = _cached_read(sql, params_json, reader_key, build, reader, params)
+            except NotReadable:
+                if name not in optional:
+                    raise
+                frames[name] = None
+    finally:
+        reader.close()
+    if session.on_query is not None:
+        rows = sum(len(frame) for frame in frames.values() if frame is not None)
+        session.on_query(session, rows)  # recorded before it is returned, or not returned at all
+    return frames
+
+
+def in_list(column: str, values: Iterable[Any], name: str) -> tuple[str, dict[str, Any]]:
+    """``column in (:name0, :name1, ...)`` with its parameters (portable: no array parameters)."""
+    params = {f"{name}{i}": value for i, value in enumerate(values)}
+    if not params:
+        return "1 = 1", {}
+    return f"{column} in ({', '.join(':' + key for key in params)})", params
