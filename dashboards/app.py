@@ -1,11 +1,43 @@
-"""Entry point: ``streamlit run dashboards/app.py`` (or ``taskforce dashboard``)."""
+"""Entry point: ``streamlit run dashboards/app.py`` (or ``taskforce dashboard``).
+
+Sign-in comes first (``dashboards/gate.py``): until a user is signed in, the script shows the sign-in
+screen and stops, before any query. Then the user's role decides which pages exist for them, every query
+runs with the role's database rights, and every query is recorded in the audit log.
+"""
 
 from pathlib import Path
 
 import streamlit as st
 
+from dashboards import audit, filters, gate, i18n
+
 st.set_page_config(page_title="Task Force on Human Trafficking", page_icon=":bar_chart:", layout="wide")
 
 PAGES = Path(__file__).resolve().parent / "pages"
-navigation = st.navigation([st.Page(str(PAGES / "overview.py"), title="Overview", default=True)])
-navigation.run()
+
+identity = gate.enter()
+
+with st.sidebar:
+    st.caption(f"Signed in as **{identity.user.name}** ({identity.user.label})")
+    if identity.user.role == "agency":
+        st.caption(f"Figures count only the records sent by your agency ({identity.user.agency}).")
+    st.button("Sign out", on_click=gate.sign_out, key="sign_out")
+
+# the listed pages first, in their order (the first is the default), then any other page file, by name
+listed = list(gate.PAGE_ACCESS)
+names = sorted(
+    (p.stem for p in PAGES.glob("*.py") if not p.stem.startswith("_")),
+    key=lambda stem: (stem not in gate.PAGE_ACCESS, listed.index(stem) if stem in listed else 0, stem),
+)
+pages = []
+for name in names:
+    if identity.user.role in gate.page_roles(name):
+        title = i18n.page_title(name, filters.session_language()) or gate.page_title(name)
+        pages.append(st.Page(str(PAGES / f"{name}.py"), title=title, default=not pages))
+if not pages:
+    st.title("Indicator reports")
+    st.info(gate.DONOR_MESSAGE)
+    audit.record_page_view("reports")
+    st.stop()
+
+st.navigation(pages).run()

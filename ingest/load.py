@@ -122,7 +122,7 @@ def _claim_period(
     return supersedes
 
 
-STAGING_PREFIX = "_load_"  # DuckDB staging tables of a load in progress (dropped at the end)
+STAGING_PREFIX = "_load_"  # DuckDB staging tables of loads by earlier versions (dropped when found)
 
 
 def _insert_batch_row(
@@ -156,7 +156,8 @@ def _append_chunk(
 
 
 def drop_stale_staging(wh: Warehouse) -> None:
-    """Staging tables left by a DuckDB load that was killed: they were never part of the warehouse."""
+    """Staging tables left by a killed DuckDB load of an earlier version (which staged each chunk in a
+    table of its own): they were never part of the warehouse."""
     for schema, table in wh.fetchall(
         "select table_schema, table_name from information_schema.tables "
         "where table_schema in ('raw', 'ops') and table_name like ?",
@@ -181,45 +182,22 @@ def write_batch(
     the warehouse. Raises ExtractRejected when the period overlaps an active batch of the same agency and
     source with a different period (e.g. a month inside a year).
 
-    PostgreSQL: everything in one transaction (the server spills to disk). DuckDB keeps a transaction's
-    appended rows in memory, so the rows are first staged chunk by chunk in tables of their own
-    (committed as they go, memory stays bounded), then moved into ``raw`` and ``ops`` with the batch row
-    in one short transaction, and the staging tables dropped.
+    Everything happens in one transaction on both engines. PostgreSQL spills a big transaction to disk;
+    DuckDB writes the row groups of a large append to the database file before commit (optimistic
+    writes), scans each chunk's Arrow table without registering it (``Warehouse.append``) and gets a
+    small buffer pool for the load (``Warehouse.bulk_load``), so memory stays bounded and nothing is
+    written twice.
     """
     batch_id = batch_id_for(contract, agency, period, info.sha256)
-    if wh.engine == "duckdb":
-        return _write_batch_staged(wh, batch_id, contract, agency, period, info, chunks, counts)
-    with wh.transaction():
-        # serialise loads of the same agency and source
-        wh.execute("select pg_advisory_xact_lock(hashtext(?))", (f"{contract.source}|{agency}",))
+    with wh.bulk_load(), wh.transaction():
+        if wh.engine == "postgres":  # serialise loads of the same agency and source
+            wh.execute("select pg_advisory_xact_lock(hashtext(?))", (f"{contract.source}|{agency}",))
         supersedes = _claim_period(wh, contract, agency, period, info)
         for rows, quarantine in chunks:
             _append_chunk(
                 wh, contract.raw_table, "ops.quarantine", batch_id, contract, rows, quarantine, counts
             )
         _insert_batch_row(wh, batch_id, contract, agency, period, info, counts, supersedes)
-    return batch_id
-
-
-def _write_batch_staged(
-    wh: Warehouse, batch_id: str, contract: Contract, agency: str, period: Period, info: FileInfo,
-    chunks: Iterable[tuple[pd.DataFrame, pd.DataFrame]], counts: BatchCounts,
-) -> str:  # fmt: skip
-    stage_raw = f'raw."{STAGING_PREFIX}{contract.source}_{info.sha256[:12]}"'
-    stage_quarantine = f'ops."{STAGING_PREFIX}quarantine_{info.sha256[:12]}"'
-    try:
-        wh.execute(f"create or replace table {stage_raw} as select * from {contract.raw_table} limit 0")
-        wh.execute(f"create or replace table {stage_quarantine} as select * from ops.quarantine limit 0")
-        for rows, quarantine in chunks:
-            _append_chunk(wh, stage_raw, stage_quarantine, batch_id, contract, rows, quarantine, counts)
-        with wh.transaction():
-            supersedes = _claim_period(wh, contract, agency, period, info)
-            wh.execute(f"insert into {contract.raw_table} select * from {stage_raw}")
-            wh.execute(f"insert into ops.quarantine select * from {stage_quarantine}")
-            _insert_batch_row(wh, batch_id, contract, agency, period, info, counts, supersedes)
-    finally:
-        wh.execute(f"drop table if exists {stage_raw}")
-        wh.execute(f"drop table if exists {stage_quarantine}")
     return batch_id
 
 

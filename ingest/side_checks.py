@@ -13,8 +13,10 @@ from __future__ import annotations
 import atexit
 import os
 import pickle
+import queue
 import subprocess
 import sys
+import threading
 from collections.abc import Sequence
 
 import pandas as pd
@@ -65,20 +67,38 @@ class _Worker:
     """``python -m ingest.side_checks`` with pickled tasks on its stdin and answers on its stdout.
 
     A plain subprocess rather than multiprocessing: spawn re-runs the caller's main script, which breaks
-    any script without an ``if __name__ == "__main__"`` guard. Answers are small (counts and flags), so
-    writing the next task before reading the last answer cannot deadlock on the pipes."""
+    any script without an ``if __name__ == "__main__"`` guard. Tasks are written by a thread of their
+    own, so handing over a chunk never waits for the worker to finish the previous one (or, for the first
+    chunk, to import GX): the ingest reads and checks the next chunks meanwhile. Answers are small
+    (counts and flags), so they cannot fill their pipe while tasks are still being written."""
 
     def __init__(self) -> None:
         self.next_id = 0
         self.process = subprocess.Popen(
             [sys.executable, "-m", "ingest.side_checks"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
         )
+        self._outbox: queue.Queue[tuple[int, tuple] | None] = queue.Queue()
+        self._broken: BaseException | None = None
+        self._writer = threading.Thread(target=self._write, name="side-check-writer", daemon=True)
+        self._writer.start()
+
+    def _write(self) -> None:
+        stdin = self.process.stdin
+        assert stdin is not None
+        while (item := self._outbox.get()) is not None:
+            try:
+                pickle.dump(item, stdin, protocol=pickle.HIGHEST_PROTOCOL)
+                stdin.flush()
+            except Exception as exc:  # a dead worker, or a task that cannot be pickled
+                self._broken = exc
+                stdin.close()  # the worker sees the end of its input and stops; receive() reports it
+                return
 
     def send(self, task: tuple) -> int:
-        assert self.process.stdin is not None
+        if self._broken is not None:
+            raise BrokenPipeError("the ingest side-check process stopped")
         self.next_id += 1
-        pickle.dump((self.next_id, task), self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-        self.process.stdin.flush()
+        self._outbox.put((self.next_id, task))
         return self.next_id
 
     def receive(self, task_id: int) -> object:
@@ -89,12 +109,20 @@ class _Worker:
             try:
                 answered, answer = pickle.load(self.process.stdout)
             except EOFError as exc:
-                raise RuntimeError("the ingest side-check process stopped unexpectedly") from exc
+                cause = f" ({type(self._broken).__name__})" if self._broken else ""
+                raise RuntimeError(f"the ingest side-check process stopped unexpectedly{cause}") from exc
             if answered == task_id:
                 return answer
 
     def close(self) -> None:
-        if self.process.stdin:
+        while True:  # tasks not yet handed over are dropped: nobody waits for their answers any more
+            try:
+                self._outbox.get_nowait()
+            except queue.Empty:
+                break
+        self._outbox.put(None)
+        self._writer.join(timeout=30)
+        if self.process.stdin and not self.process.stdin.closed:
             self.process.stdin.close()
         try:
             self.process.wait(timeout=10)

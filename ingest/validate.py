@@ -15,10 +15,15 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ingest.contract import Column, Contract
+from ingest.duplicates import DuplicateTracker
 from ingest.errors import ExtractRejected
 from ingest.reader import Chunk, ParsedExtract
+
+__all__ = ["DuplicateTracker", "Period", "Validated", "parse_period", "validate", "validate_chunk"]
 
 _PERIOD = re.compile(r"^(?P<year>\d{4})(-(?P<month>\d{2}))?$")
 MAX_FIELD_LENGTH = 32_767  # Excel's cell limit: anything longer is not a value an agency typed
@@ -96,8 +101,11 @@ def _check_range(col: Column, numbers: pd.Series, problems: _Problems) -> None:
         )
 
 
-def _check_column(col: Column, text: pd.Series, problems: _Problems, decimal_separator: str) -> pd.Series:
-    """Flag broken values of one column and return it typed (null where empty or broken)."""
+def _check_column(
+    col: Column, text: pd.Series, problems: _Problems, decimal_separator: str, moments: dict[str, pd.Series]
+) -> pd.Series:
+    """Flag broken values of one column and return it typed (null where empty or broken). Date and
+    datetime columns also leave their parsed values in ``moments`` (numpy datetimes, for the period)."""
     empty = text.eq("")
     if col.required:
         problems.add(empty, "required", f"column {col.name}: a value is required")
@@ -112,14 +120,18 @@ def _check_column(col: Column, text: pd.Series, problems: _Problems, decimal_sep
             "date_format",
             f"column {col.name}: not a date in the form {_readable_format(col.format or '')}",
         )
-        ok = present & ~bad
-        typed = parsed.dt.date.where(ok, None) if col.type == "date" else parsed.where(ok)
+        typed = moments[col.name] = parsed.where(present & ~bad)
+        if col.type == "date":  # Arrow dates: one int32 a row (Python date objects cost seconds to move)
+            days = pa.array(typed.dt.normalize()).cast(pa.date32())  # a time of day is dropped, as before
+            typed = pd.Series(pd.arrays.ArrowExtensionArray(days), text.index)
     elif col.type == "integer":
         is_int = text.str.fullmatch(r"-?\d{1,15}")
         problems.add(present & ~is_int, "not_integer", f"column {col.name}: not a whole number")
-        numbers = pd.to_numeric(text.where(present & is_int), errors="coerce")
+        digits = pa.array(text.where(present & is_int))  # up to 15 digits: exact in int64
+        numbers = pc.cast(digits, pa.int64()).to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+        numbers.index = text.index
         _check_range(col, numbers, problems)
-        typed = numbers.astype("Int64")
+        typed = numbers
     elif col.type == "decimal":
         shape = _DECIMAL_COMMA if decimal_separator == "," else _DECIMAL_POINT
         is_number = text.str.fullmatch(shape.pattern)
@@ -153,7 +165,7 @@ def _check_column(col: Column, text: pd.Series, problems: _Problems, decimal_sep
                 "unknown_code",
                 f"column {col.name}: holds a value that is not one of its listed codes",
             )
-            spaced = multi & text.str.contains(r"\s", regex=True)
+            spaced = text[multi].str.contains(r"\s", regex=True).reindex(text.index, fill_value=False)
             if spaced.any():
                 text = text.where(
                     ~spaced, text[spaced].str.replace(rf"\s*{sep}\s*", col.separator, regex=True)
@@ -164,50 +176,6 @@ def _check_column(col: Column, text: pd.Series, problems: _Problems, decimal_sep
         matches = text.str.fullmatch(col.pattern)
         problems.add(present & ~matches, "pattern", f"column {col.name}: not in the expected form")
     return typed
-
-
-_SEEN = np.dtype([("hash", np.uint64), ("line", np.uint32)])  # 12 bytes a row
-
-
-class DuplicateTracker:
-    """Finds repeated rows and repeated unique keys across all chunks of one file, by 64-bit hashes
-    (a false match needs a hash collision: about 1 in 10^6 files of 10M rows).
-
-    Seen hashes are kept as sorted runs of (hash, first line), 12 bytes a row, merged when two runs
-    have similar sizes, like a log-structured merge: a lookup searches a few runs, and a merge sorts in
-    place, so memory stays near 12 bytes per row and key, and at most twice that while merging."""
-
-    def __init__(self) -> None:
-        self._runs: dict[str, list[np.ndarray]] = {}
-
-    def first_lines(
-        self, name: str, values: pd.Series | pd.DataFrame, lines: np.ndarray, usable: np.ndarray
-    ) -> np.ndarray:
-        """For each row, the line where the same value first appeared (0 if this row is the first)."""
-        hashes = pd.util.hash_pandas_object(values, index=False).to_numpy()
-        first = np.zeros(len(hashes), dtype=np.int64)
-        runs = self._runs.setdefault(name, [])
-        for run in runs:
-            at = np.searchsorted(run["hash"], hashes).clip(max=len(run) - 1)
-            hit = usable & (first == 0) & (run["hash"][at] == hashes)
-            first[hit] = run["line"][at[hit]]
-        frame = pd.DataFrame({"h": hashes, "line": lines})[usable & (first == 0)]
-        first_in_chunk = frame.groupby("h")["line"].transform("min").to_numpy()
-        repeat = first_in_chunk != frame["line"].to_numpy()
-        first[frame.index.to_numpy()[repeat]] = first_in_chunk[repeat]
-        new = usable & (first == 0)
-        if new.any():
-            run = np.empty(int(new.sum()), dtype=_SEEN)
-            run["hash"], run["line"] = hashes[new], lines[new]
-            run.sort(order="hash", kind="stable")
-            runs.append(run)
-        while len(runs) > 1 and len(runs[-2]) <= 2 * len(runs[-1]):
-            newer = runs.pop()
-            merged = np.concatenate([runs[-1], newer])
-            runs[-1] = newer = None  # let the old runs go before sorting
-            merged.sort(order="hash", kind="stable")  # two sorted runs: timsort merges them linearly
-            runs[-1] = merged
-        return first
 
 
 def _text_frame(
@@ -243,18 +211,27 @@ def _text_frame(
     return text[contract.column_names], lines, raw_fields
 
 
+def _garbled(column: pd.Series) -> np.ndarray:
+    """Cells with mojibake. Every pattern has a non-ASCII letter, so only non-ASCII cells are searched."""
+    found = np.zeros(len(column), dtype=bool)
+    suspect = ~pc.string_is_ascii(pa.array(column)).to_numpy(zero_copy_only=False)
+    if suspect.any():
+        found[suspect] = column[suspect].str.contains(MOJIBAKE.pattern, regex=True).to_numpy(dtype=bool)
+    return found
+
+
 def _check_text(text: pd.DataFrame, contract: Contract, problems: _Problems) -> None:
     """Free-text columns only: a garbled or over-long value in a typed or coded column already breaks
     that column's own rule."""
     for name in (c.name for c in contract.columns if c.type == "text"):
-        column = text[name].astype(str)
+        column = text[name]
         problems.add(
             column.str.len().gt(MAX_FIELD_LENGTH),
             "field_too_long",
             f"column {name}: longer than a cell may be",
         )
         problems.add(
-            column.str.contains(MOJIBAKE, regex=True),
+            _garbled(column),
             "mojibake",
             f"column {name}: garbled Turkish letters (the file was saved with the wrong encoding)",
         )
@@ -280,6 +257,14 @@ def _check_duplicates(
             )
 
 
+def _records(text: pd.DataFrame, positions: np.ndarray) -> list[dict[str, str]]:
+    """The rows at ``positions`` as dicts, built column by column in Arrow (to_dict boxes every cell)."""
+    taken = pa.array(positions, type=pa.int64())
+    names = list(text.columns)
+    cells = [pa.array(text[name]).take(taken).to_pylist() for name in names]
+    return [dict(zip(names, row, strict=True)) for row in zip(*cells, strict=True)]
+
+
 def _payload(columns: list[str], text_row: dict[str, str], fields: tuple[str, ...] | None) -> str:
     if fields is None:
         row = {c: text_row[c] for c in columns}
@@ -297,13 +282,14 @@ def validate_chunk(
     problems = _Problems()
     text, lines, raw_fields = _text_frame(chunk, contract, problems)
     _check_text(text, contract, problems)
+    moments: dict[str, pd.Series] = {}
     typed = pd.DataFrame(
         {
-            c.name: _check_column(c, text[c.name], problems, contract.decimal_separator)
+            c.name: _check_column(c, text[c.name], problems, contract.decimal_separator, moments)
             for c in contract.columns
         }
     )
-    when = pd.to_datetime(typed[contract.period_column])
+    when = moments[contract.period_column]
     day = when.dt.normalize()
     outside = when.notna() & ((day < pd.Timestamp(period.start)) | (day > pd.Timestamp(period.end)))
     problems.add(
@@ -315,8 +301,8 @@ def validate_chunk(
 
     failed = problems.failed(len(text))
     bad = np.flatnonzero(failed)
-    rows = typed[~failed].copy()
-    rows["_source_row"] = lines[~failed]
+    rows = typed[~failed]
+    rows.insert(len(rows.columns), "_source_row", lines[~failed])
     file_columns = list(chunk.frame.columns)
     quarantine = pd.DataFrame(
         {
@@ -325,7 +311,7 @@ def validate_chunk(
             "reason": [f"line {lines[i]}: " + "; ".join(problems.messages[i]) for i in bad],
             "payload": [
                 _payload(file_columns, record, raw_fields[i])
-                for i, record in zip(bad, text.iloc[bad].to_dict("records"), strict=True)
+                for i, record in zip(bad, _records(text, bad), strict=True)
             ],
         }
     )
@@ -334,11 +320,24 @@ def validate_chunk(
     return rows.reset_index(drop=True), quarantine
 
 
+def _is_arrow_date(dtype: object) -> bool:
+    return isinstance(dtype, pd.ArrowDtype) and pa.types.is_date(dtype.pyarrow_dtype)
+
+
+def _dates_as_objects(rows: pd.DataFrame) -> pd.DataFrame:
+    """Date columns as Python dates (None when empty), for callers that read values one by one; the
+    streaming ingest keeps them as Arrow dates."""
+    for name in [n for n, dtype in rows.dtypes.items() if _is_arrow_date(dtype)]:
+        rows[name] = pd.Series(pa.array(rows[name]).to_pylist(), index=rows.index, dtype=object)
+    return rows
+
+
 def validate(parsed: ParsedExtract, contract: Contract, period: Period) -> Validated:
     """All chunks of a small extract read whole (checks and tests); ingest streams validate_chunk."""
     tracker = DuplicateTracker()
     results = [validate_chunk(chunk, contract, period, tracker) for chunk in parsed.chunks]
     rows = pd.concat([r for r, _ in results], ignore_index=True) if results else pd.DataFrame()
+    rows = _dates_as_objects(rows)
     quarantine = pd.concat([q for _, q in results], ignore_index=True) if results else pd.DataFrame()
     if len(rows) + len(quarantine) + parsed.rows_skipped != parsed.rows_read:
         raise AssertionError("validation lost rows")

@@ -14,12 +14,14 @@ Group roles (NOLOGIN), named ``<prefix><group>`` with the prefix from ``TASKFORC
 loader          owns ``raw`` and ``ops`` and writes them (ingest); no access to anything dbt builds
 builder         owns the schemas dbt builds (reference, staging, intermediate, marts, reporting); reads
                 ``raw`` and ``ops``; records builds in ``ops.builds``
-dashboard       reads the marts (granted by dbt); members: every agency role and the coordinator
+dashboard       reads the marts (granted by dbt); members: every agency role and the coordinator; may append
+                to the audit log (INSERT only)
 agency_<code>   one per agency of the registry; sees its own rows of every person-level mart (RLS)
 coordinator     sees every row of the person-level marts
-donor           reads the ``reporting`` schema only (suppressed aggregates); nothing person-level
+donor           reads the ``reporting`` schema only (suppressed aggregates); nothing person-level; may append
+                to the audit log
 steward         reads the quarantine (``ops.quarantine``, ``ops.rejected_files``, ``ops.batches``)
-auditor         reads the audit log (``ops.audit_log``, once it exists)
+auditor         reads the audit log (``ops.audit_log``) and the destruction log (``ops.retention_log``)
 =============== =========================================================================================
 
 People and services log in as LOGIN roles that are members of a group: ``--login agency_tnp:ayse``
@@ -59,11 +61,11 @@ _LOGIN = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 GROUPS: dict[str, str] = {
     "loader": "writes raw and ops (owns them; ingest)",
     "builder": "owns the dbt schemas (reference, staging, intermediate, marts, reporting); reads raw, ops",
-    "dashboard": "reads the marts (grants by dbt); its members are the agency roles and the coordinator",
+    "dashboard": "reads the marts (grants by dbt), appends to the audit log; members: agencies, coordinator",
     "coordinator": "every row of the person-level marts",
-    "donor": "the reporting schema only; nothing person-level",
+    "donor": "the reporting schema only, nothing person-level; appends to the audit log",
     "steward": "reads the quarantine (ops.quarantine, ops.rejected_files, ops.batches)",
-    "auditor": "reads the audit log (ops.audit_log)",
+    "auditor": "reads the audit log (ops.audit_log) and the retention log (ops.retention_log)",
 }
 AGENCY_PURPOSE = "its own rows of every person-level mart (row-level security)"
 
@@ -78,7 +80,11 @@ SCHEMA_OWNERS: dict[str, str] = {
     "reporting": "builder",
 }
 STEWARD_TABLES = ("ops.quarantine", "ops.rejected_files", "ops.batches")
-AUDIT_TABLES = ("ops.audit_log",)
+AUDIT_TABLES = ("ops.audit_log", "ops.retention_log")
+# the dashboards record every page view: their groups may append to the audit log and do nothing else
+# with it (no SELECT, UPDATE, DELETE or TRUNCATE); a trigger refuses changes even to its owner
+AUDIT_LOG = "ops.audit_log"
+AUDIT_WRITERS = ("dashboard", "donor")
 # the builder records builds and the batches each used, and syncs the agency registry before dbt runs
 BUILDER_OPS_TABLES = ("ops.builds", "ops.build_batches", "ops.agencies", "ops.agency_sources")
 # Groups whose logins should create objects as the group (ALTER ROLE ... SET role), so that objects
@@ -317,7 +323,7 @@ def database_statements(roles: Roles, state: ClusterState) -> list[sql.Composabl
             _idents(roles.name(g) for g in ("dashboard", "donor"))
         ),
         sql.SQL("grant usage on schema ops to {}").format(
-            _idents(roles.name(g) for g in ("steward", "auditor"))
+            _idents(roles.name(g) for g in ("steward", "auditor", *AUDIT_WRITERS))
         ),
     ]
     return statements
@@ -338,6 +344,16 @@ def ops_table_statements(roles: Roles, state: ClusterState) -> list[sql.Composab
             statements.append(
                 sql.SQL("grant select on {} to {}").format(_table(table), _identifier(roles.name(group)))
             )
+    for table in (t for t in AUDIT_TABLES if t in state.tables):  # the loader's default grant to the builder
+        statements.append(
+            sql.SQL("revoke all on {} from {}").format(_table(table), _identifier(roles.name("builder")))
+        )
+    if AUDIT_LOG in state.tables:
+        statements.append(
+            sql.SQL("grant insert on {} to {}").format(
+                _table(AUDIT_LOG), _idents(roles.name(g) for g in AUDIT_WRITERS)
+            )
+        )
     return statements
 
 
@@ -394,9 +410,14 @@ def bypassing_roles(con: psycopg.Connection, names: Iterable[str]) -> list[str]:
 def _ensure_ops_tables(con: psycopg.Connection, roles: Roles) -> None:
     """Create the ops tables as the loader (so it owns them) when they are missing, so that the steward's
     and the builder's grants have something to apply to before the first ingest."""
+    from taskforce.audit import APPEND_ONLY_TABLES, append_only_statements
+
     con.execute(sql.SQL("set local role {}").format(_identifier(roles.name("loader"))))
     for statement in (s.strip() for s in OPS_DDL.split(";")):
         if statement:
+            con.execute(statement)
+    for table in APPEND_ONLY_TABLES:  # the audit and destruction logs refuse UPDATE, DELETE, TRUNCATE
+        for statement in append_only_statements(table):
             con.execute(statement)
     con.execute("reset role")
 

@@ -9,11 +9,18 @@ taskforce spec        write the agencies' extract specification from the contrac
 taskforce check F..   what ingest would do with files, without touching the warehouse
 taskforce pseudonymize IN OUT --columns C..   replace identifiers with person keys (at the agency)
 taskforce db init     roles, schemas and privileges on PostgreSQL (idempotent)
+taskforce users ...   dashboard users: add, passwd, remove, list (password from stdin, never argv)
+taskforce audit       the latest entries of the dashboards' audit log
+taskforce retention   destroy person-level rows past the retention period (dry run unless --apply)
+taskforce report --period YYYY [--from YYYY-01 --to YYYY-12] --format xlsx|pdf|csv|all --out DIR
+                      donor indicator report, disclosure-controlled and audited (reports/)
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
+import getpass
 import os
 import sys
 from collections.abc import Sequence
@@ -220,10 +227,32 @@ def cmd_demo(settings: Settings, serve: bool, port: int, address: str) -> int:
     if cmd_build(settings, full_refresh=False) != 0:
         return 1
     cmd_status(settings)
+    _demo_users(settings, f"http://{address}:{port}")
     if not serve:
         print(f"dashboard: run `taskforce dashboard` and open http://{address}:{port}")
         return 0
     return cmd_dashboard(port, address)
+
+
+def _demo_users(settings: Settings, url: str) -> None:
+    """One demo user per dashboard role, with a new random password each run, and how to sign in."""
+    from ingest.contract import load_agencies
+    from taskforce.users import new_password, store_for
+
+    store = store_for(settings)
+    agency = next(iter(load_agencies()))
+    print(f"demo dashboard users (in {store.path}; sign in at {url}):")
+    for role, code in (("coordinator", None), ("agency", agency), ("donor", None)):
+        name = f"demo-{role}" + (f"-{code}" if code else "")
+        password = new_password()
+        store.add(name, role, code, password, replace_existing=True)
+        note = " (needs PostgreSQL: DuckDB has no row-level security)" if role == "agency" else ""
+        print(f"    {name:<22} password {password}{note}")
+    if settings.engine == "postgres":
+        print(
+            "    on PostgreSQL each role also needs its database login: see docs/security.md "
+            "(TASKFORCE_DASHBOARD_URL_<ROLE>)"
+        )
 
 
 def cmd_db_init(settings: Settings, args: argparse.Namespace) -> int:
@@ -231,6 +260,119 @@ def cmd_db_init(settings: Settings, args: argparse.Namespace) -> int:
     from taskforce.access import init_database
 
     return init_database(args.admin_url or settings.warehouse_url, args.role_prefix, args.login)
+
+
+def _read_password(args: argparse.Namespace) -> str | None:
+    """The new password: none with --no-password; else TASKFORCE_USER_PASSWORD, else standard input (asked
+    twice on a terminal). Never from the command line, where ps and shell history would keep it."""
+    from taskforce.users import PASSWORD_VARIABLE, UserError
+
+    if args.no_password:
+        return None
+    password = os.environ.get(PASSWORD_VARIABLE)
+    if password:
+        return password
+    if sys.stdin.isatty():
+        first = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != first:
+            raise UserError("the two passwords differ")
+        return first
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise UserError(
+            f"no password: give it on standard input or in {PASSWORD_VARIABLE}, or use --no-password"
+        )
+    return password
+
+
+def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
+    from taskforce.users import UserError, store_for
+
+    store = store_for(settings)
+    try:
+        if args.users_command == "list":
+            users = store.users()
+            if not users:
+                print(f"no dashboard users in {store.path}")
+            for user in users.values():
+                how = "password" if user.password_hash else "identity provider or proxy only"
+                state = ", disabled" if user.disabled else ""
+                print(f"{user.name:<30} {user.label:<20} {how}{state}")
+            return 0
+        if args.users_command == "remove":
+            store.remove(args.name)
+            print(f"removed {args.name}")
+            return 0
+        if args.users_command in ("disable", "enable"):
+            store.set_disabled(args.name, args.users_command == "disable")
+            print(f"{args.users_command}d {args.name}")
+            return 0
+        password = _read_password(args)
+        if args.users_command == "add":
+            user = store.add(args.name, args.role, args.agency, password)
+            print(f"added {user.name} as {user.label} to {store.path}")
+        else:
+            user = store.set_password(args.name, password)
+            print(f"password of {user.name} {'set' if password else 'removed (identity provider only)'}")
+    except UserError as exc:
+        print(f"users: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_audit(settings: Settings, limit: int) -> int:
+    from taskforce.audit import read_log
+
+    log = read_log(settings, limit)
+    if log.empty:
+        print("the audit log is empty")
+    else:
+        print(log.to_string(index=False))
+    return 0
+
+
+def cmd_retention(settings: Settings, args: argparse.Namespace) -> int:
+    from taskforce.retention import run
+
+    return run(settings, args.years, args.as_of, do_apply=args.apply, build=not args.no_build)
+
+
+def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
+    """Make the donor report; nothing is written unless every released table passes the audit."""
+    from reports.content import ReportRequestError, parse_request
+    from reports.disclosure import DisclosureError
+    from reports.report import generate_report, write_report
+    from reports.source import ReportDataError
+
+    try:
+        request = parse_request(args.period, args.date_from, args.date_to, args.threshold)
+    except ReportRequestError as exc:
+        print(f"report: {exc}", file=sys.stderr)
+        return 2
+    try:
+        report = generate_report(settings, request)
+    except ReportDataError as exc:
+        print(f"report: {exc}", file=sys.stderr)
+        return 1
+    except DisclosureError as exc:
+        print(f"report: refused, the release is not safe to publish: {exc}", file=sys.stderr)
+        return 1
+    for path in write_report(report, args.out, args.format):
+        print(f"wrote {path}")
+    print(f"disclosure control: threshold {request.threshold}; {report.summary['Attack audit']}")
+    return 0
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """A write failed for lack of space, from either engine or the file system."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            return True
+        if type(seen).__name__ == "DiskFull" or "No space left on device" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def parser() -> argparse.ArgumentParser:
@@ -290,6 +432,49 @@ def parser() -> argparse.ArgumentParser:
         metavar="GROUP:USER",
         help="also create login USER in GROUP (e.g. agency_tnp:ayse); password: TASKFORCE_PASSWORD_<USER>",
     )
+    users = sub.add_parser("users", help="dashboard users (password from stdin or TASKFORCE_USER_PASSWORD)")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    add = users_sub.add_parser("add", help="add a user: NAME --role coordinator|agency|donor [--agency CODE]")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--role", required=True, choices=("coordinator", "agency", "donor"))
+    add.add_argument("--agency", help="the agency's registry code (agency role only)")
+    passwd = users_sub.add_parser("passwd", help="set a new password")
+    passwd.add_argument("name", metavar="NAME")
+    for command in (add, passwd):
+        command.add_argument(
+            "--no-password", action="store_true", help="no password: sign-in through OIDC or the proxy only"
+        )
+    for name in ("remove", "disable", "enable"):
+        users_sub.add_parser(name, help=f"{name} a user").add_argument("name", metavar="NAME")
+    users_sub.add_parser("list", help="users and roles (never passwords)")
+    audit = sub.add_parser("audit", help="the latest entries of the dashboards' audit log")
+    audit.add_argument("--limit", type=int, default=50)
+    retention = sub.add_parser(
+        "retention", help="destroy person-level rows past the retention period (dry run unless --apply)"
+    )
+    retention.add_argument(
+        "--years", type=int, help="retention period in years (default: $TASKFORCE_RETENTION_YEARS or 10)"
+    )
+    retention.add_argument(
+        "--as-of", type=date.fromisoformat, help="count the period back from this date (default: today)"
+    )
+    retention.add_argument("--apply", action="store_true", help="destroy (default: only list)")
+    retention.add_argument("--no-build", action="store_true", help="do not rebuild the models afterwards")
+    report = sub.add_parser(
+        "report", help="donor indicator report (XLSX, PDF, CSV) after disclosure control and the attack audit"
+    )
+    report.add_argument("--period", required=True, help="report year, YYYY")
+    report.add_argument(
+        "--from", dest="date_from", metavar="YYYY-01", help="first month of the trends (default: report year)"
+    )
+    report.add_argument(
+        "--to", dest="date_to", metavar="YYYY-12", help="last month of the trends (default: report year)"
+    )
+    report.add_argument("--format", choices=("xlsx", "pdf", "csv", "all"), default="all")
+    report.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write into")
+    report.add_argument(
+        "--threshold", type=int, default=10, help="smallest count that may be published (default 10)"
+    )
     for command in (demo, dashboard):
         command.add_argument("--port", type=int, default=8501)
         command.add_argument("--address", default="127.0.0.1", help="bind address (default: localhost only)")
@@ -312,6 +497,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except WarehouseBusy as exc:
         print(f"busy: {exc}", file=sys.stderr)
         return 3
+    except Exception as exc:
+        if not _disk_full(exc):
+            raise
+        print(
+            "error: the disk that holds the warehouse is full (No space left on device). What was being "
+            "written was rolled back and nothing of it was kept; what was committed before is intact. Free "
+            "space, then run the same command again (files already loaded are skipped).",
+            file=sys.stderr,
+        )
+        return 4
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
@@ -327,6 +522,14 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return cmd_dashboard(args.port, args.address)
     if args.command == "db":
         return cmd_db_init(settings, args)
+    if args.command == "users":
+        return cmd_users(settings, args)
+    if args.command == "audit":
+        return cmd_audit(settings, args.limit)
+    if args.command == "retention":
+        return cmd_retention(settings, args)
+    if args.command == "report":
+        return cmd_report(settings, args)
     return cmd_demo(settings, serve=not args.no_serve, port=args.port, address=args.address)
 
 

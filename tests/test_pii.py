@@ -455,3 +455,49 @@ def test_demo_extracts_are_clean(tmp_path) -> None:
         dates = [c.name for c in contract.columns if c.type in ("date", "datetime")]
         flagged = scan_extract(list(frame.columns), frame, key_columns=keys)
         assert {f.rule for f in flagged} == ({EXACT_DATE} if dates else set()), path.name
+
+
+# --- the shortcuts that keep the scan fast settle exactly what the exact patterns would ------------------
+
+
+def _random_cells(seed: int, count: int) -> list[str]:
+    """Cells made of digit runs, separators, brackets, country codes and letters: many phone-like."""
+    rng = random.Random(seed)
+    pieces = [*"0123456789" * 6, *" .-/()+@:TRtrkEGMaçİı\n"]
+    pieces += ["00", "90", "+90", "05", "053", "(0", "2008", "TR"]
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(count)]
+
+
+def test_the_arrow_phone_pattern_agrees_with_the_exact_one() -> None:
+    """``_PHONE_NARROW`` (RE2, look-arounds written out) settles cells without a person key in Arrow;
+    it must match exactly the cells ``_PHONE_RE`` matches."""
+    from ingest.pii import _PHONE_NARROW, _PHONE_RE
+
+    cells = [c for c in _random_cells(7, 50_000) if ":" not in c]
+    cells += ["x0532 123 45 67", "1-0532 123 45 67", "-0532 123 45 67", ".05321234567", "a.05321234567",
+              "EGM-2008-5321234567", "0532 123 45 67\n", "(0212) 555 12 34"]  # fmt: skip
+    narrow = pd.Series(cells, dtype="str").str.contains(_PHONE_NARROW, regex=True).tolist()
+    exact = [bool(_PHONE_RE.search(c)) for c in cells]
+    assert sum(exact) > 200  # the sample has plenty of phone numbers
+    assert narrow == exact
+
+
+def test_one_pass_for_all_prefilters_finds_what_each_detector_would() -> None:
+    """The scan first keeps the cells that pass any detector's prefilter (one pass over the column);
+    counting on those gives what each detector counts on the whole column."""
+    from ingest import pii
+
+    cells = [*_random_cells(11, 50_000), f"x {KEY} 0532 123 45 67", "ali@example.com", "TR33 0006 1005"]
+    values = pd.Series(cells, dtype="str")
+    for allow_dates in (False, True):
+        found = {(f.rule, f.cells) for f in pii._scan_values("c", values, allow_dates=allow_dates)}
+        every = {
+            pii.TR_NATIONAL_ID: pii._count_ids(values)[0],
+            pii.TR_FOREIGNER_ID: pii._count_ids(values)[1],
+            pii.PHONE: pii._count_matching(values, pii._PHONE_PRE, pii._PHONE_RE),
+            pii.EMAIL: pii._count_matching(values, pii._EMAIL_PRE, pii._EMAIL_RE, regex=False),
+            pii.IBAN: pii._count_matching(values, pii._IBAN_PRE, pii._IBAN_RE),
+            pii.EXACT_DATE: 0 if allow_dates else pii._count_matching(values, pii._DATE_PRE, pii._DATE_RE),
+        }
+        assert found == {(rule, n) for rule, n in every.items() if n}
+        assert {rule for rule, _ in found} >= {pii.PHONE, pii.TR_FOREIGNER_ID, pii.EMAIL}
