@@ -44,9 +44,9 @@ assert r.outcome == "loaded", r.message
 seconds = time.perf_counter() - start
 from ingest.side_checks import stop
 stop()  # the side-check process's peak counts too: it is a child, measured once it has exited
-own, side = (resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
-peak = own + side
-print(seconds, r.rows_read, peak)
+usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+peak = sum(u.ru_maxrss for u in usage)
+print(seconds, r.rows_read, peak, *(u.ru_utime + u.ru_stime for u in usage))  # CPU s: ingest, side process
 """
 
 _NAIVE = """
@@ -101,8 +101,11 @@ def _run(script: str, url: str, path: Path, data_dir: Path) -> dict[str, float]:
     )
     if out.returncode != 0:
         raise RuntimeError(out.stderr[-2000:])
-    seconds, rows, rss_kb = out.stdout.split()[-3:]
-    return {"seconds": float(seconds), "rows": int(rows), "peak_rss_mb": int(rss_kb) / 1024}
+    seconds, rows, rss_kb, *cpu = out.stdout.strip().splitlines()[-1].split()
+    run = {"seconds": float(seconds), "rows": int(rows), "peak_rss_mb": int(rss_kb) / 1024}
+    if cpu:  # CPU seconds of the ingest process and of its side-check process: steadier than wall time
+        run["cpu_main_s"], run["cpu_side_s"] = map(float, cpu)  # on a shared machine
+    return run
 
 
 def _fresh_target(engine: str, work: Path, postgres: str | None) -> str:
@@ -153,10 +156,18 @@ def measure(
             "runs": len(runs),
             "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
         }
+        for cpu in ("cpu_main_s", "cpu_side_s"):
+            if all(cpu in r for r in runs):
+                result[stage][cpu] = statistics.median(r[cpu] for r in runs)
         print(
             f"{engine:8} {rows:>10,} {stage:9} median {statistics.median(seconds):7.2f} s "
             f"{rows / statistics.median(seconds):>10,.0f} rows/s  "
-            f"peak {result[stage]['peak_rss_mb']:,.0f} MB",
+            f"peak {result[stage]['peak_rss_mb']:,.0f} MB"
+            + (
+                f"  cpu {result[stage]['cpu_main_s']:.2f} s + side {result[stage]['cpu_side_s']:.2f} s"
+                if "cpu_main_s" in result[stage]
+                else ""
+            ),
             flush=True,
         )
     if "naive" in result:
