@@ -224,10 +224,13 @@ def run(
         out("next: run `taskforce build`: until then the built models still hold copies of the rows")
         return 0
     from taskforce.build import build as run_build
+    from taskforce.build import failed_tests
 
     result = run_build(settings, quiet=True)
-    out(f"build {result.build_id}: {result.message}")
+    out(f"build {result.build_id}: {result.message.splitlines()[0] if result.message else ''}")
     if not result.ok:
+        for line in failed_tests(settings):
+            out(f"    failed: {line}")
         out(
             "the build failed: the built models may still hold copies of the destroyed rows; fix the "
             "build and run `taskforce build`"
