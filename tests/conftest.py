@@ -138,3 +138,9 @@ def built(
 @pytest.fixture(scope="session")
 def built_duckdb(tmp_path_factory: pytest.TempPathFactory, demo_paths: list[Path]) -> Settings:
     return built_warehouse("duckdb", tmp_path_factory, demo_paths)
+
+
+@pytest.fixture(scope="session")
+def built_postgres(tmp_path_factory: pytest.TempPathFactory, demo_paths: list[Path]) -> Settings:
+    """The demo warehouse on PostgreSQL only: for what DuckDB does not have (roles, row-level security)."""
+    return built_warehouse("postgres", tmp_path_factory, demo_paths)

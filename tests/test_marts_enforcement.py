@@ -228,12 +228,10 @@ def test_marts_use_only_portable_types(built: Settings) -> None:
     assert floats == []
 
 
-def test_person_level_marts_have_row_level_security(built: Settings) -> None:
-    if built.engine != "postgres":
-        pytest.skip("DuckDB is embedded and single-user: no row-level security")
+def test_person_level_marts_have_row_level_security(built_postgres: Settings) -> None:
     names = ", ".join(f"'{m}'" for m in PERSON_LEVEL)
     protected = rows(
-        built,
+        built_postgres,
         "select c.relname, c.relrowsecurity, c.relforcerowsecurity from pg_catalog.pg_class c "
         "join pg_catalog.pg_namespace n on n.oid = c.relnamespace "
         f"where n.nspname = 'marts' and c.relname in ({names})",

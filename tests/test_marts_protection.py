@@ -246,13 +246,11 @@ def test_contracted_marts_keep_their_columns(built: Settings) -> None:
         assert list(frame(built, f"select * from marts.{mart} limit 0").columns) == columns, mart
 
 
-def test_person_level_marts_have_row_level_security(built: Settings) -> None:
-    if built.engine != "postgres":
-        pytest.skip("row-level security is PostgreSQL's; DuckDB is embedded and single-user")
+def test_person_level_marts_have_row_level_security(built_postgres: Settings) -> None:
     flags = {
         name: (enabled, forced)
         for name, enabled, forced in rows(
-            built,
+            built_postgres,
             "select relname, relrowsecurity, relforcerowsecurity from pg_class "
             "where relnamespace = 'marts'::regnamespace and relkind = 'r'",
         )
