@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-# A merge briefly holds the old runs and the merged one: runs stop growing at about 4M entries (48 MB),
+# A merge briefly holds the old runs and the merged one: runs stop growing at about 2M entries (24 MB),
 # so a 10M-row file keeps a few big runs instead of paying 120 MB more for one last merge.
-MAX_MERGED_RUN = 1 << 22
+MAX_MERGED_RUN = 1 << 21
 
 
 def row_hashes(values: pd.Series | pd.DataFrame, connection: object | None = None) -> np.ndarray:

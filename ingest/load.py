@@ -189,14 +189,15 @@ def write_batch(
     written twice.
     """
     batch_id = batch_id_for(contract, agency, period, info.sha256)
-    with wh.bulk_load(), wh.transaction():
+    with wh.transaction():
         if wh.engine == "postgres":  # serialise loads of the same agency and source
             wh.execute("select pg_advisory_xact_lock(hashtext(?))", (f"{contract.source}|{agency}",))
         supersedes = _claim_period(wh, contract, agency, period, info)
-        for rows, quarantine in chunks:
-            _append_chunk(
-                wh, contract.raw_table, "ops.quarantine", batch_id, contract, rows, quarantine, counts
-            )
+        with wh.bulk_load():  # over before the commit, which may need the memory (quarantine's index)
+            for rows, quarantine in chunks:
+                _append_chunk(
+                    wh, contract.raw_table, "ops.quarantine", batch_id, contract, rows, quarantine, counts
+                )
         _insert_batch_row(wh, batch_id, contract, agency, period, info, counts, supersedes)
     return batch_id
 

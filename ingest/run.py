@@ -35,8 +35,9 @@ from taskforce.warehouse import Warehouse, connect, is_unique_violation
 
 MAX_REASONS_KEPT = 10_000  # for the report; ops.quarantine holds every one
 # Chunks read and checked before the side checks of the first of them are awaited: the side process
-# imports GX (about 2.5 s) while the first chunks are read, then catches up.
-SIDE_CHECKS_BEHIND = 3
+# imports GX (about 2.5 s) while the first chunks are read, then catches up. Each one ahead holds a
+# chunk's text and typed rows (about 30 MB).
+SIDE_CHECKS_BEHIND = 2
 log = logging.getLogger(__name__)
 
 

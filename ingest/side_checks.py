@@ -93,6 +93,11 @@ class _Worker:
                 self._broken = exc
                 stdin.close()  # the worker sees the end of its input and stops; receive() reports it
                 return
+            del item  # the chunk need not live until the next one arrives
+
+    @property
+    def broken(self) -> bool:
+        return self._broken is not None
 
     def send(self, task: tuple) -> int:
         if self._broken is not None:
@@ -121,13 +126,24 @@ class _Worker:
             except queue.Empty:
                 break
         self._outbox.put(None)
-        self._writer.join(timeout=30)
-        if self.process.stdin and not self.process.stdin.closed:
+        self._writer.join(timeout=0.2)
+        if self._writer.is_alive():  # blocked handing over a chunk the worker has no time to read
+            self._stop_process()
+            self._writer.join(timeout=5)
+        if self.process.stdin and not self.process.stdin.closed and not self._writer.is_alive():
             self.process.stdin.close()
         try:
-            self.process.wait(timeout=10)
+            self.process.wait(timeout=0.2)
+        except subprocess.TimeoutExpired:  # still importing GX (a file rejected early) or checking a
+            self._stop_process()  # chunk nobody waits for: no reason to let it finish
+
+    def _stop_process(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
 
 
 _worker: _Worker | None = None
@@ -135,7 +151,7 @@ _worker: _Worker | None = None
 
 def _shared_worker() -> _Worker:
     global _worker
-    if _worker is None or _worker.process.poll() is not None:
+    if _worker is None or _worker.process.poll() is not None or _worker.broken:
         _worker = _Worker()
         atexit.register(_worker.close)
     return _worker
@@ -194,7 +210,7 @@ def main() -> None:
     while True:
         try:
             task_id, task = pickle.load(tasks)
-        except EOFError:
+        except (EOFError, pickle.UnpicklingError):  # the parent closed the pipe (maybe mid-task)
             return
         try:
             answer: object = side_check(*task)

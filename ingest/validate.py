@@ -23,8 +23,6 @@ from ingest.duplicates import DuplicateTracker
 from ingest.errors import ExtractRejected
 from ingest.reader import Chunk, ParsedExtract
 
-__all__ = ["DuplicateTracker", "Period", "Validated", "parse_period", "validate", "validate_chunk"]
-
 _PERIOD = re.compile(r"^(?P<year>\d{4})(-(?P<month>\d{2}))?$")
 MAX_FIELD_LENGTH = 32_767  # Excel's cell limit: anything longer is not a value an agency typed
 # UTF-8 read as windows-1254/1252 and saved again (Ä± for ı, ÅŸ for ş, Ã¼ for ü ...), or windows-1254

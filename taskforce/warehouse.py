@@ -269,13 +269,19 @@ class Warehouse:
             for block in csv_blocks(data):
                 copy.write(block)
 
+    _limit_before_loads = ""  # DuckDB's memory limit as the first bulk load found it
+
     @contextmanager
     def bulk_load(self) -> Iterator[None]:
-        """Around a long streaming load. DuckDB keeps every block a load writes in its buffer pool, up to
-        the memory limit, though the load never reads them again: the load gets a smaller pool while it
-        lasts (never a larger one), which kept a 10M-row ingest 400 MB smaller."""
+        """Around the appends of a long streaming load. DuckDB keeps every block a load writes in its
+        buffer pool, up to the memory limit, though the load never reads them again: the appends get a
+        smaller pool (never a larger one; 400 MB less at 10M rows). End it before the commit, which may
+        need more (merging a large quarantine's primary-key index failed at 128 MB)."""
         duckdb = self.engine == "duckdb"
         previous = self.fetchall("select current_setting('memory_limit')")[0][0] if duckdb else ""
+        # DuckDB shows the limit rounded ('488.2 MiB'): restore the first one seen, so that loads on one
+        # connection do not wear it down a rounding at a time
+        self._limit_before_loads = previous = self._limit_before_loads or previous
         lower = _size_bytes(previous) > _size_bytes(LOAD_MEMORY_LIMIT)
         if lower:
             self.execute(f"set memory_limit = '{LOAD_MEMORY_LIMIT}'")

@@ -111,3 +111,29 @@ def test_streamed_dates_are_arrow_dates_and_whole_file_dates_are_python_dates() 
     whole = validate(parsed, POLICE, period).rows
     assert whole["identification_date"].dtype == object
     assert whole.loc[0, "identification_date"] == date(2008, 4, 3)
+
+
+def test_duckdb_loads_with_a_small_buffer_pool_and_gives_the_limit_back(tmp_path: Path) -> None:
+    """DuckDB caches every block a load writes, up to its memory limit: the appends of a load run with
+    a smaller limit, the commit and everything after with the configured one (never a larger one)."""
+    from taskforce.settings import load_settings
+    from taskforce.warehouse import _size_bytes
+
+    def limit(wh) -> str:
+        return wh.fetchall("select current_setting('memory_limit')")[0][0]
+
+    for configured, during in (("512MB", "122.0 MiB"), ("64MB", "61.0 MiB")):
+        settings = load_settings({
+            "TASKFORCE_WAREHOUSE_URL": f"duckdb:///{tmp_path / configured}.duckdb",
+            "TASKFORCE_DATA_DIR": str(tmp_path),
+            "TASKFORCE_DUCKDB_MEMORY_LIMIT": configured,
+        })  # fmt: skip
+        with connect(settings) as wh:
+            before = _size_bytes(limit(wh))
+            after = []
+            for _ in range(3):
+                with wh.bulk_load():
+                    assert limit(wh) == during
+                after.append(limit(wh))
+            assert abs(_size_bytes(after[0]) - before) <= 0.1 * 2**20  # DuckDB shows it rounded
+            assert after[1:] == after[:-1]  # and loads do not wear it down a rounding at a time

@@ -4,6 +4,7 @@ midway left answers nobody read, and errors come back without cell values."""
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from ingest import side_checks
 from ingest.contract import load_registry
@@ -38,3 +39,16 @@ def test_a_failing_check_comes_back_without_values() -> None:
     _, suite = broken.result()
     assert not suite.success  # the table's columns do not match the suite
     assert TCKN not in repr(suite) + suite.summary()
+
+
+def test_a_chunk_that_cannot_be_handed_over_fails_clearly_and_the_next_ingest_gets_a_new_worker() -> None:
+    unpicklable = frame("").astype(object)
+    unpicklable.loc[0, "operation_ref"] = lambda: None  # pickle refuses functions defined inline
+    empty_rows = pd.DataFrame(
+        {c: pd.Series([], dtype="object") for c in [*POLICE.column_names, "_source_row"]}
+    )
+    broken = side_checks.submit(POLICE, unpicklable, [], empty_rows)
+    with pytest.raises(RuntimeError, match="side-check process stopped"):
+        broken.result()
+    findings, suite = side_checks.submit(POLICE, frame(""), [], empty_rows).result()
+    assert findings == [] and suite.success
