@@ -205,6 +205,21 @@ def _counted(
     )
 
 
+def _refuse_expired(wh: Warehouse, contract: Contract, sender: str, period: Period, file_name: str) -> None:
+    from taskforce.retention import RetentionError, reload_refusal
+
+    try:
+        problem = reload_refusal(wh, contract.source, sender, period.label, period.end)
+    except RetentionError as exc:  # a malformed TASKFORCE_RETENTION_YEARS: the operator's to fix
+        raise ExtractRejected(file_name, f"the warehouse's retention setting is wrong: {exc}.") from None
+    if problem:
+        raise ExtractRejected(
+            file_name,
+            problem + ".",
+            "Do not send this period again; ask the Task Force secretariat if it must be kept.",
+        )
+
+
 def ingest_file(
     wh: Warehouse,
     path: Path,
@@ -240,6 +255,7 @@ def ingest_file(
             )
         start()  # the side process imports GX while the file is scanned and its header checked
         period_spec = parse_period(label, path.name)
+        _refuse_expired(wh, contract, sender, period_spec, path.name)
         extract = open_extract(path, contract, path.name)
         ensure_raw_table(wh, contract)
         if wh.engine == "duckdb":
@@ -305,6 +321,8 @@ def is_transient(exc: BaseException) -> bool:
         import psycopg
     except ImportError:  # pragma: no cover - psycopg is a dependency
         return False
+    if isinstance(exc, psycopg.errors.DiskFull | psycopg.errors.OutOfMemory):
+        return False  # the server answered: trying again only fills the disk again
     return isinstance(exc, psycopg.OperationalError | psycopg.errors.SerializationFailure)
 
 

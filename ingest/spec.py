@@ -61,6 +61,8 @@ edit it by hand. It tells an agency focal point what a file must look like to be
   never repeats the values of a row.
 - Rows read = rows loaded + rows quarantined + title and total rows skipped, always: nothing is
   dropped silently.
+- A period whose data the warehouse has destroyed under the Task Force's retention policy, or that ended
+  longer ago than that policy's period, is **rejected**: send only periods the policy still keeps.
 
 """
 

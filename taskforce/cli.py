@@ -453,7 +453,9 @@ def parser() -> argparse.ArgumentParser:
         "retention", help="destroy person-level rows past the retention period (dry run unless --apply)"
     )
     retention.add_argument(
-        "--years", type=int, help="retention period in years (default: $TASKFORCE_RETENTION_YEARS or 10)"
+        "--years",
+        type=int,
+        help="retention period in years (default: $TASKFORCE_RETENTION_YEARS; one of the two is required)",
     )
     retention.add_argument(
         "--as-of", type=date.fromisoformat, help="count the period back from this date (default: today)"

@@ -3,8 +3,9 @@
 Personal data may be kept only as long as the purpose needs it (KVKK Art. 4; the Regulation on the
 Erasure, Destruction or Anonymisation of Personal Data asks for a periodic destruction at most every six
 months, and records of each destruction kept for at least three years). The Task Force's retention and
-destruction policy sets the period; here it is ``TASKFORCE_RETENTION_YEARS`` (default 10) years after
-the end of the period a batch covers.
+destruction policy sets the period; here it is ``TASKFORCE_RETENTION_YEARS`` (or ``--years``) years after
+the end of the period a batch covers. There is no default: destroying data on a guessed period would lose
+what the policy says to keep, so the job refuses to run until the period is configured.
 
 For every batch (active or superseded) whose period ended before the cut-off:
 
@@ -35,7 +36,10 @@ from taskforce.settings import Settings
 from taskforce.warehouse import Warehouse
 
 YEARS_VARIABLE = "TASKFORCE_RETENTION_YEARS"
-DEFAULT_YEARS = 10
+NOT_CONFIGURED = (
+    f"the retention period is not configured: set {YEARS_VARIABLE} to the number of years in the Task "
+    "Force's retention and destruction policy, or pass --years"
+)
 # a person key as the contracts' patterns write it (person_key, suspect_key, victim_keys, ...)
 _PERSON_KEY_IN_PATTERN = re.compile(r"k\[0-9\]\+:\[0-9a-f\]\{64\}")
 
@@ -65,7 +69,9 @@ class BatchPlan:
 
 def retention_years(value: int | None = None, environ: Mapping[str, str] | None = None) -> int:
     env = os.environ if environ is None else environ
-    raw = value if value is not None else env.get(YEARS_VARIABLE) or DEFAULT_YEARS
+    raw = value if value is not None else env.get(YEARS_VARIABLE)
+    if raw is None or str(raw).strip() == "":
+        raise RetentionError(NOT_CONFIGURED)
     try:
         years = int(raw)
     except ValueError:
@@ -73,6 +79,12 @@ def retention_years(value: int | None = None, environ: Mapping[str, str] | None 
     if years < 1:
         raise RetentionError(f"the retention period must be at least one year; got {years}")
     return years
+
+
+def configured_years(environ: Mapping[str, str] | None = None) -> int | None:
+    """The configured period, or None when the deployment has not set one (then nothing is expired)."""
+    env = os.environ if environ is None else environ
+    return retention_years(environ=env) if env.get(YEARS_VARIABLE, "").strip() else None
 
 
 def cutoff(as_of: date, years: int) -> date:
@@ -91,6 +103,37 @@ def person_level_sources() -> dict[str, bool]:
         name: any(column.pattern and _PERSON_KEY_IN_PATTERN.search(column.pattern) for column in c.columns)
         for name, c in load_registry().items()
     }
+
+
+def reload_refusal(
+    wh: Warehouse,
+    source: str,
+    agency: str,
+    period: str,
+    period_end: date,
+    today: date | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> str | None:
+    """Why an extract for this period may not be loaded, or None. Data destroyed by retention must not
+    come back through a resend, and data already past the configured period must not enter at all."""
+    destroyed = wh.fetchall(
+        "select min(run_id), min(destroyed_at) from ops.retention_log "
+        "where source = ? and agency = ? and period = ?",
+        (source, agency, period),
+    )
+    if destroyed and destroyed[0][0] is not None:
+        return (
+            f"the data of period {period} was destroyed by retention run {destroyed[0][0]} "
+            f"on {_as_date(destroyed[0][1]):%d.%m.%Y}; it may not be loaded again"
+        )
+    years = configured_years(environ)
+    limit = cutoff(today or date.today(), years) if years else None
+    if limit and period_end < limit:
+        return (
+            f"period {period} ended on {period_end:%d.%m.%Y}, more than {years} years ago "
+            f"({YEARS_VARIABLE}): data past the retention period may not be loaded"
+        )
+    return None
 
 
 def _count(wh: Warehouse, sql: str, params: tuple[object, ...]) -> int:

@@ -236,6 +236,7 @@ def _assert_full_disk_is_clean(settings: Settings, tmp_path: Path, big_rows: int
     full = _ingest_cli(settings, big)
     assert full.returncode == 4, full.stdout[-2000:] + full.stderr[-2000:]
     assert "the disk that holds the warehouse is full" in full.stderr
+    assert "retrying" not in full.stderr  # a full disk is an answer, not a glitch: no second attempt
     assert "Traceback" not in full.stdout + full.stderr
     assert _counts(settings) == (1, 1)  # committed before: intact; the failed batch: nothing of it
 

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from ingest.contract import load_registry
 from ingest.reader import read_extract
-from ingest.run import ingest_file
+from ingest.run import ingest_file, ingest_with_retry, is_transient
 from ingest.validate import DuplicateTracker, parse_period, validate, validate_chunk
 from taskforce.demo_data import POLICE_HEADER, person_key
 from taskforce.settings import Settings
@@ -137,3 +138,20 @@ def test_duckdb_loads_with_a_small_buffer_pool_and_gives_the_limit_back(tmp_path
                 after.append(limit(wh))
             assert abs(_size_bytes(after[0]) - before) <= 0.1 * 2**20  # DuckDB shows it rounded
             assert after[1:] == after[:-1]  # and loads do not wear it down a rounding at a time
+
+
+def test_only_a_lost_connection_or_a_conflict_is_tried_again(empty_duckdb: Settings, tmp_path: Path) -> None:
+    """A restart or a serialization conflict is retried; a full disk or memory is reported at once."""
+    import psycopg
+
+    assert is_transient(psycopg.OperationalError("server closed the connection unexpectedly"))
+    assert is_transient(psycopg.errors.SerializationFailure("could not serialize access"))
+    assert not is_transient(psycopg.errors.DiskFull("could not extend file"))
+    assert not is_transient(psycopg.errors.OutOfMemory("out of memory"))
+    assert not is_transient(OSError("No space left on device"))
+
+    slept: list[float] = []
+    missing = tmp_path / "tnp_identifications_2008.csv"  # never written: not a database fault
+    with pytest.raises(FileNotFoundError):
+        ingest_with_retry(empty_duckdb, missing, sleep=slept.append)
+    assert slept == []

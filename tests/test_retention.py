@@ -23,7 +23,6 @@ import pytest
 
 from ingest.run import ingest_file
 from taskforce.retention import (
-    DEFAULT_YEARS,
     RetentionError,
     cutoff,
     person_level_sources,
@@ -42,7 +41,8 @@ AS_OF = date(2018, 6, 1)  # with 10 years: periods that ended before 2008-06-01 
 def test_the_cutoff_and_the_period() -> None:
     assert cutoff(date(2018, 6, 1), 10) == date(2008, 6, 1)
     assert cutoff(date(2020, 2, 29), 1) == date(2019, 2, 28)
-    assert retention_years(environ={}) == DEFAULT_YEARS
+    with pytest.raises(RetentionError, match="not configured"):  # no guessed default: it would destroy data
+        retention_years(environ={})
     assert retention_years(environ={"TASKFORCE_RETENTION_YEARS": "3"}) == 3
     assert retention_years(5, environ={"TASKFORCE_RETENTION_YEARS": "3"}) == 5
     for bad in ("0", "ten", "-2"):
@@ -124,6 +124,33 @@ def test_dry_run_then_apply_then_nothing_left(
         assert plan(wh, 10, AS_OF) == []  # the next run finds nothing to do
         again = ingest_file(wh, tmp_path / "a" / "tnp_identifications_2007.csv")
     assert again.outcome == "already_loaded"
+
+    # a different file for the destroyed period does not bring the data back
+    (tmp_path / "c").mkdir()
+    resend = police_csv(tmp_path / "c" / "tnp_identifications_2007.csv", [row(5, when="03.06.2007")])
+    with connect(empty_warehouse) as wh:
+        refused = ingest_file(wh, resend)
+        rows_2007 = wh.fetchall(
+            "select count(*) from raw.police_identifications as r join ops.batches as b "
+            "on b.batch_id = r._batch_id where b.period = '2007'"
+        )[0][0]
+    assert refused.outcome == "rejected" and rows_2007 == 0
+    assert "destroyed by retention run" in refused.message and "may not be loaded again" in refused.message
+
+
+def test_a_period_past_the_configured_retention_is_not_loaded(
+    empty_warehouse: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = police_csv(tmp_path / "tnp_identifications_2007.csv", [row(1, when="03.04.2007")])
+    monkeypatch.setenv("TASKFORCE_RETENTION_YEARS", "10")  # 2007 ended more than 10 years ago
+    with connect(empty_warehouse) as wh:
+        refused = ingest_file(wh, old)
+        loaded = wh.fetchall("select count(*) from ops.batches")[0][0]
+    assert refused.outcome == "rejected" and loaded == 0
+    assert "ended on 31.12.2007, more than 10 years ago" in refused.message
+    monkeypatch.setenv("TASKFORCE_RETENTION_YEARS", "30")
+    with connect(empty_warehouse) as wh:
+        assert ingest_file(wh, old).outcome == "loaded"
 
 
 def test_a_rebuild_no_longer_shows_destroyed_rows(built_duckdb: Settings, tmp_path: Path) -> None:
