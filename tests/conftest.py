@@ -8,7 +8,9 @@ TASKFORCE_REQUIRE_POSTGRES=1 (as in CI), where a missing server is a failure.
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import time
 import uuid
 from collections.abc import Iterator
@@ -73,6 +75,16 @@ def drop_test_databases() -> None:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     drop_test_databases()
+    if not os.environ.get("PYTEST_XDIST_WORKER"):  # the controlling process: the workers are done
+        _drop_master_databases(Path(session.config._tmp_path_factory.getbasetemp()))
+
+
+def _drop_master_databases(root: Path) -> None:
+    masters = root / _MASTERS_FILE
+    if masters.exists() and os.environ.get(PG_URL_VARIABLE):
+        _created_databases.extend(masters.read_text().split())
+        masters.unlink()
+        drop_test_databases()
 
 
 def settings_for(engine: str, data_dir: Path) -> Settings:
@@ -117,14 +129,59 @@ def ingest_and_build(settings: Settings, paths: list[Path]) -> None:
 
 
 _built: dict[str, Settings] = {}
+# The demo warehouse is built once per engine for the whole run, not once per xdist worker: the first
+# worker to need it builds a master copy under a lock, and every worker (the builder too) gets its own
+# clone: a copy of the data folder, and on PostgreSQL a database made from the master as a template.
+_MASTERS_FILE = "built_masters.txt"
+
+
+def _shared_root(factory: pytest.TempPathFactory) -> Path:
+    base = factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def _master(engine: str, factory: pytest.TempPathFactory, paths: list[Path]) -> Settings:
+    """The master copy of the built demo warehouse; built by whichever process gets here first."""
+    root = _shared_root(factory)
+    folder = root / f"built_master_{engine}"
+    with open(root / f"built_master_{engine}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = folder / "warehouse_url.txt"
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            settings = settings_for(engine, folder)
+            if engine == "postgres":  # other workers clone it later: the controlling process drops it
+                name = _created_databases.pop()
+                with open(root / _MASTERS_FILE, "a") as masters:
+                    masters.write(name + "\n")
+            ingest_and_build(settings, paths)
+            done.write_text(settings.warehouse_url)
+        return load_settings({"TASKFORCE_DATA_DIR": str(folder), "TASKFORCE_WAREHOUSE_URL": done.read_text()})
+
+
+def _clone(master: Settings, engine: str, data_dir: Path) -> Settings:
+    shutil.copytree(master.data_dir, data_dir, dirs_exist_ok=True)
+    if engine == "duckdb":
+        url = f"duckdb:///{data_dir / 'warehouse.duckdb'}"
+    else:
+        import psycopg
+
+        name = f"taskforce_t_{uuid.uuid4().hex[:10]}"
+        template = master.warehouse_url.rsplit("/", 1)[1]
+        with psycopg.connect(postgres_url(), autocommit=True) as con:
+            con.execute(f"create database {name} template {template}")
+        _created_databases.append(name)
+        url = master.warehouse_url.rsplit("/", 1)[0] + "/" + name
+    return load_settings({"TASKFORCE_DATA_DIR": str(data_dir), "TASKFORCE_WAREHOUSE_URL": url})
 
 
 def built_warehouse(engine: str, factory: pytest.TempPathFactory, paths: list[Path]) -> Settings:
-    """The demo warehouse, ingested and built once per engine for the whole session."""
+    """The demo warehouse, ingested and built once per engine for the whole run; this process's clone."""
     if engine not in _built:
-        settings = settings_for(engine, factory.mktemp(f"built_{engine}"))
-        ingest_and_build(settings, paths)
-        _built[engine] = settings
+        if engine == "postgres":
+            postgres_url()  # skip (or fail in CI) before taking the lock when there is no server
+        _built[engine] = _clone(_master(engine, factory, paths), engine, factory.mktemp(f"built_{engine}"))
     return _built[engine]
 
 
