@@ -232,6 +232,18 @@ def ratio(numerator: Any, denominator: Any) -> float | None:
     return float(numerator) / float(denominator)
 
 
+def share_by_year(
+    frame: pd.DataFrame, first: int, last: int, part: str, whole: str, share: str
+) -> pd.DataFrame:
+    """One row per year from ``first`` to ``last`` (missing years as zeros), with ``share`` = 100 ×
+    part / whole, None where the whole is zero; the counts as integers."""
+    years = pd.DataFrame({"year": range(first, last + 1)})
+    by_year = years.merge(frame.assign(year=frame["year"].astype(int)), on="year", how="left").fillna(0)
+    by_year[[part, whole]] = by_year[[part, whole]].astype(int)
+    by_year[share] = [100 * p / w if w else None for p, w in zip(by_year[part], by_year[whole], strict=True)]
+    return by_year
+
+
 def ordered(frame: pd.DataFrame, column: str, order: Sequence[str]) -> pd.DataFrame:
     """Rows in a fixed code order (codes outside it last)."""
     rank = {code: i for i, code in enumerate(order)}

@@ -151,16 +151,8 @@ page.chart(
 
 left, right = st.columns(2)
 with left:
-    years = pd.DataFrame({"year": range(f.first_year, f.last_year + 1)})
-    by_year = years.merge(rates.assign(year=rates["year"].astype(int)), on="year", how="left").fillna(0)
-    by_year["rate"] = [
-        100 * c / v if v else None for c, v in zip(by_year["convictions"], by_year["verdicts"], strict=True)
-    ]
-    table = by_year.assign(
-        verdicts=by_year["verdicts"].astype(int),
-        convictions=by_year["convictions"].astype(int),
-        rate=by_year["rate"].map(lambda r: tr.number(r, 1)),
-    )
+    by_year = ui.share_by_year(rates, f.first_year, f.last_year, "convictions", "verdicts", "rate")
+    table = by_year.assign(rate=by_year["rate"].map(lambda r: tr.number(r, 1)))
     page.chart(
         "conviction_rate",
         tr("conviction_rate_by_year"),

@@ -3,7 +3,6 @@ support, by return type, sex and age group."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboards import charts, data, ui
@@ -125,17 +124,10 @@ page.chart(
 
 left, right = st.columns(2)
 with left:
-    by_year = frames["by_year"]
-    years = pd.DataFrame({"year": range(f.first_year, f.last_year + 1)})
-    by_year = years.merge(by_year.assign(year=by_year["year"].astype(int)), on="year", how="left").fillna(0)
-    by_year["share"] = [
-        100 * r / n if n else None for r, n in zip(by_year["reintegration"], by_year["returns"], strict=True)
-    ]
-    table = by_year.assign(
-        returns=by_year["returns"].astype(int),
-        reintegration=by_year["reintegration"].astype(int),
-        share=by_year["share"].map(lambda v: tr.number(v, 1)),
+    by_year = ui.share_by_year(
+        frames["by_year"], f.first_year, f.last_year, "reintegration", "returns", "share"
     )
+    table = by_year.assign(share=by_year["share"].map(lambda v: tr.number(v, 1)))
     page.chart(
         "reintegration",
         tr("reintegration_by_year"),
