@@ -10,23 +10,18 @@
 -- The year is the calendar year of the row's own date (the contract's period column).
 --
 -- Each source is aggregated once (one pass over its staging model), then unpivoted.
+{#- the police and the gendarmerie send the same identification fields -#}
+{%- set identification_fields = [
+    ('sex', 'sex', 'code', none),
+    ('age', 'age_at_identification', 'value', none),
+    ('nationality', 'nationality_iso3', 'code', none),
+    ('exploitation_types', 'exploitation_source_codes', 'value', none),
+    ('province', 'province_plate_code', 'value', none),
+    ('identification_status', 'identification_status', 'code', none),
+    ('referral_source', 'referral_source', 'code', none)] %}
 {%- set sources = [
-    {'model': 'stg_police__identifications', 'date': 'identified_on', 'fields': [
-        ('sex', 'sex', 'code', none),
-        ('age', 'age_at_identification', 'value', none),
-        ('nationality', 'nationality_iso3', 'code', none),
-        ('exploitation_types', 'exploitation_source_codes', 'value', none),
-        ('province', 'province_plate_code', 'value', none),
-        ('identification_status', 'identification_status', 'code', none),
-        ('referral_source', 'referral_source', 'code', none)]},
-    {'model': 'stg_gendarmerie__identifications', 'date': 'identified_on', 'fields': [
-        ('sex', 'sex', 'code', none),
-        ('age', 'age_at_identification', 'value', none),
-        ('nationality', 'nationality_iso3', 'code', none),
-        ('exploitation_types', 'exploitation_source_codes', 'value', none),
-        ('province', 'province_plate_code', 'value', none),
-        ('identification_status', 'identification_status', 'code', none),
-        ('referral_source', 'referral_source', 'code', none)]},
+    {'model': 'stg_police__identifications', 'date': 'identified_on', 'fields': identification_fields},
+    {'model': 'stg_gendarmerie__identifications', 'date': 'identified_on', 'fields': identification_fields},
     {'model': 'stg_iom__returns', 'date': 'departed_on', 'fields': [
         ('sex', 'sex', 'code', none),
         ('age', 'age_at_return', 'value', none),
