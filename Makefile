@@ -1,13 +1,16 @@
 # The two commands a new user needs. Both create the virtual environment and install the project first.
 #   make demo   generate demo extracts, ingest, build (embedded DuckDB) and serve the dashboard
 #   make test   lint and run every test (PostgreSQL too when TASKFORCE_TEST_POSTGRES_URL is set)
+# Benchmarks (docs/benchmarks.md; they create the virtual environment too):
+#   make bench        every stage, quick (about 10 min on 2 shared cores): docs/benchmarks.md, docs/benchmarks/
+#   make bench-full   every stage at 100k, 1M and 10M rows (hours; BENCH_ARGS=--list shows the plan only)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test lint install clean
+.PHONY: demo test lint install clean bench bench-full
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +31,17 @@ lint: $(INSTALLED)
 test: lint
 	$(BIN)/pytest -n 2 --dist loadfile --ignore=tests/test_faults.py
 	$(BIN)/pytest tests/test_faults.py
+
+# PostgreSQL is measured when TASKFORCE_BENCH_POSTGRES_URL is set (a role that may create databases), e.g.
+#   make bench TASKFORCE_BENCH_POSTGRES_URL=postgresql://taskforce:taskforce@127.0.0.1:5432/postgres
+# (without it the PostgreSQL rows say "not measured"). BENCH_ARGS adds harness options, e.g.
+# BENCH_ARGS="--work /big/disk/bench" (python -m benchmarks.harness --help).
+export TASKFORCE_BENCH_POSTGRES_URL
+bench: $(INSTALLED)
+	$(BIN)/python -m benchmarks.harness --mode quick $(BENCH_ARGS)
+
+bench-full: $(INSTALLED)
+	$(BIN)/python -m benchmarks.harness --mode full $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) data dbt_project/target dbt_project/logs .pytest_cache .ruff_cache

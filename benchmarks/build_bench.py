@@ -1,222 +1,128 @@
-"""Warehouse build time: ``taskforce build`` (dbt seed, run and test) on the demo data with the police
-identifications of one year grown to N rows, on DuckDB and PostgreSQL.
+"""Warehouse build time: ``taskforce build`` (dbt seed, run and test) on the demo extracts of every agency
+grown to N identification rows (benchmarks/scale.py: every other source grows in proportion), on DuckDB
+and PostgreSQL.
 
-    python -m benchmarks.build_bench --rows 1000000 10000000 --repeat 3 [--postgres URL]
+    python -m benchmarks.build_bench --rows 1000000 --repeat 3 [--postgres URL] [--json FILE]
 
-For each engine and size a fresh warehouse gets every demo extract (the 2008 police file replaced by
-the grown one, N rows, each a new person) through the real ingest, then is built:
+For each engine and size a fresh warehouse gets every grown extract through the real ingest (timed too:
+``load``), then is built:
 * full: ``taskforce build --full-refresh``, every model and test from scratch;
-* start-up: ``dbt parse`` alone, the fixed cost every build pays before any model runs;
-* incremental: one new monthly police extract (``--month-rows`` rows) ingested, then ``taskforce build``:
-  the routine rebuild (incremental models only read batches they have not seen). Each repeat adds the
-  next month.
-Each figure is the median of ``--repeat`` runs, each run a fresh process; peak RSS is the build's process
-tree on this machine (dbt and, on DuckDB, the engine; a PostgreSQL server's memory is not included).
-Results go to docs/benchmarks/build.json and the "## Build" section of docs/benchmarks.md.
+* incremental: one new monthly police extract (``--month-rows`` rows; default one month of the grown
+  police files) ingested, then ``taskforce build``: the routine rebuild. Each repeat adds the next month.
+Every build is split into dbt's work (``elapsed_time`` of dbt's run_results.json: models, seeds and tests)
+and the fixed start-up around it (the rest of the wall time: Python and dbt start, project parse, the
+registry copy, connections; on DuckDB the snapshot published for the dashboards).
+Each figure is the median of ``--repeat`` runs, each run a fresh process; peak RSS is the largest process
+of the build (dbt with, on DuckDB, the engine inside it; a PostgreSQL server's memory is not included).
+This script prints its figures (and writes them as JSON with ``--json``); ``make bench`` (benchmarks/
+harness.py) runs it with every other stage and writes docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import statistics
-import subprocess
-import sys
 import tempfile
-import textwrap
-import time
 from pathlib import Path
 
-from benchmarks.common import ROOT, drop_target, fresh_target, machine, replace_section
-from benchmarks.scale import police_file, police_month_file
-from taskforce.demo_data import generate_demo
-
-RESULTS = ROOT / "docs" / "benchmarks" / "build.json"
-GROWN = "tnp_identifications_2008.csv"
-
-_BUILD = """
-import resource, subprocess, sys, time
-start = time.perf_counter()
-done = subprocess.run([sys.executable, "-m", "taskforce.cli", "build", *sys.argv[1:]], capture_output=True,
-                      text=True)
-seconds = time.perf_counter() - start
-if done.returncode != 0:
-    sys.exit(done.stdout[-3000:] + done.stderr[-3000:])
-print(seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-"""
+from benchmarks.common import ROOT, drop_target, fresh_target, run_cli, summary
+from benchmarks.scale import plan, police_month_file, scaled_extracts
 
 
-def _env(url: str, data_dir: Path) -> dict[str, str]:
-    return {**os.environ, "TASKFORCE_WAREHOUSE_URL": url, "TASKFORCE_DATA_DIR": str(data_dir)}
+def extracts(rows: int, work: Path) -> list[Path]:
+    """Every demo extract grown to ``rows`` identification rows (written once per size)."""
+    return scaled_extracts(rows, work / f"extracts_{rows}")
 
 
-def _extracts(rows: int, work: Path) -> list[Path]:
-    """The demo extracts as files, with the 2008 police file replaced by one of ``rows`` rows."""
-    demo_dir = work / "demo"
-    paths = []
-    for demo in generate_demo():
-        if demo.path == GROWN:
-            continue
-        path = demo_dir / demo.path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists():
-            path.write_bytes(demo.content)
-        paths.append(path)
-    return [*paths, police_file(rows, work / f"rows_{rows}")]
+def extract_rows(rows: int) -> int:
+    """Data rows of every grown extract together."""
+    return sum(p.rows for p in plan(rows)[1])
 
 
-def _ingest(url: str, data_dir: Path, paths: list[Path]) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "taskforce.cli", "ingest", *map(str, paths)],
-        cwd=ROOT,
-        env=_env(url, data_dir),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode not in (0, 1):  # 1: some demo rows quarantined on purpose
-        raise RuntimeError(done.stdout[-2000:] + done.stderr[-2000:])
+def default_month_rows(rows: int) -> int:
+    """One month of the grown police identification files: what a routine monthly batch brings."""
+    police = sum(p.rows for p in plan(rows)[1] if p.path.startswith("tnp_identifications_"))
+    return max(100, round(police / 60))
 
 
-def _build(url: str, data_dir: Path, *args: str) -> dict[str, float]:
-    done = subprocess.run(
-        [sys.executable, "-c", _BUILD, *args],
-        cwd=ROOT,
-        env=_env(url, data_dir),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=7200,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr[-4000:])
-    seconds, rss_kb = done.stdout.split()[-2:]
-    return {"seconds": float(seconds), "peak_rss_mb": int(rss_kb) / 1024}
+def load(url: str, data_dir: Path, paths: list[Path], rows: int) -> dict[str, float]:
+    """``taskforce ingest`` of every extract (exit 1: some demo rows quarantined on purpose)."""
+    run = run_cli(url, data_dir, "0,1", "ingest", *map(str, paths))
+    return {**run, "rows": rows, "rows_per_s": rows / run["seconds"]}
 
 
-def _summary(runs: list[dict[str, float]]) -> dict[str, float]:
-    seconds = [r["seconds"] for r in runs]
-    return {
-        "median_s": statistics.median(seconds),
-        "min_s": min(seconds),
-        "max_s": max(seconds),
-        "runs": len(runs),
-        "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
-    }
+def build(url: str, data_dir: Path, *args: str) -> dict[str, float]:
+    """One ``taskforce build``: wall time, dbt's own elapsed time, the start-up around it, peak RSS."""
+    results = data_dir / "dbt" / ("postgres" if url.startswith("postgres") else "duckdb") / "target"
+    (results / "run_results.json").unlink(missing_ok=True)
+    run = run_cli(url, data_dir, "0", "build", *args)
+    dbt_s = json.loads((results / "run_results.json").read_text())["elapsed_time"]
+    return {**run, "dbt_s": dbt_s, "startup_s": run["seconds"] - dbt_s}
 
 
-def _parse(url: str, data_dir: Path) -> dict[str, float]:
-    start = time.perf_counter()
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from taskforce.build import run_dbt; from taskforce.settings import "
-            "load_settings; import sys; sys.exit(run_dbt(load_settings(), 'parse', '--no-partial-parse', "
-            "quiet=True).returncode)",
-        ],
-        cwd=ROOT,
-        env=_env(url, data_dir),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(done.stdout[-2000:] + done.stderr[-2000:])
-    return {"seconds": time.perf_counter() - start, "peak_rss_mb": 0.0}
+def builds_summary(runs: list[dict[str, float]]) -> dict:
+    out: dict = summary([r["seconds"] for r in runs])
+    out["dbt_median_s"] = summary([r["dbt_s"] for r in runs])["median_s"]
+    out["startup_median_s"] = summary([r["startup_s"] for r in runs])["median_s"]
+    out["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
+    out["all_s"] = [r["seconds"] for r in runs]
+    return out
 
 
-def _incremental(url: str, data_dir: Path, work: Path, month: str, rows: int) -> dict[str, float]:
-    _ingest(url, data_dir, [police_month_file(rows, work / "months", month)])
-    return _build(url, data_dir)
+def full_builds(url: str, data_dir: Path, repeat: int) -> dict:
+    return builds_summary([build(url, data_dir, "--full-refresh") for _ in range(repeat)])
+
+
+def incremental_builds(url: str, data_dir: Path, work: Path, repeat: int, month_rows: int) -> dict:
+    """``repeat`` times: one new monthly police extract ingested, then ``taskforce build``."""
+    runs = []
+    for month in range(1, repeat + 1):
+        path = police_month_file(month_rows, work / f"months_{month_rows}", f"2011-{month:02d}")
+        run_cli(url, data_dir, "0,1", "ingest", str(path))
+        runs.append(build(url, data_dir))
+    return {**builds_summary(runs), "month_rows": month_rows}
 
 
 def measure(rows: int, engine: str, repeat: int, work: Path, postgres: str | None, month_rows: int) -> dict:
     url = fresh_target(engine, work, postgres)
     data_dir = work / f"data_{engine}_{rows}"
     try:
-        _ingest(url, data_dir, _extracts(rows, work))
-        full = [_build(url, data_dir, "--full-refresh") for _ in range(repeat)]
-        startup = [_parse(url, data_dir) for _ in range(repeat)]
-        months = [f"2011-{m:02d}" for m in range(1, repeat + 1)]
-        incremental = [_incremental(url, data_dir, work, month, month_rows) for month in months]
+        loaded = load(url, data_dir, extracts(rows, work), extract_rows(rows))
+        full = full_builds(url, data_dir, repeat)
+        incremental = incremental_builds(url, data_dir, work, repeat, month_rows)
     finally:
         drop_target(url, postgres)
-    result = {
-        "engine": engine,
-        "rows": rows,
-        "month_rows": month_rows,
-        "full": _summary(full),
-        "startup": _summary(startup),
-        "incremental": _summary(incremental),
-    }
-    result["incremental_share_of_full"] = result["incremental"]["median_s"] / result["full"]["median_s"]
+    result = {"engine": engine, "rows": rows, "load": loaded, "full": full, "incremental": incremental}
     print(
-        f"{engine:8} {rows:>11,} full {result['full']['median_s']:7.1f} s, dbt start-up "
-        f"{result['startup']['median_s']:5.1f} s, incremental {result['incremental']['median_s']:7.1f} s, "
-        f"peak {result['full']['peak_rss_mb']:,.0f} MB",
+        f"{engine:8} {rows:>11,} full {full['median_s']:7.1f} s "
+        f"(dbt start-up {full['startup_median_s']:5.1f} s), incremental {incremental['median_s']:7.1f} s, "
+        f"peak {full['peak_rss_mb']:,.0f} MB",
         flush=True,
     )
     return result
 
 
-def markdown(runs: list[dict]) -> str:
-    commands = sorted({r["command"] for r in runs})
-    lines = [
-        "## Build",
-        "",
-        f"Machine: {machine()}. Commands: {', '.join(f'`{c}`' for c in commands)}. `taskforce build` = dbt "
-        "seed, run and test of every model; the demo data with the 2008 police identifications grown to "
-        "N rows (each row a new person). Median of the runs (min-max in brackets), each in a fresh "
-        "process; every run in `docs/benchmarks/build.json`. Peak RSS: dbt and, on DuckDB, the engine "
-        "inside it.",
-        "",
-        "| engine | identification rows | full build | of which dbt start-up | incremental, one new month "
-        "| incremental / full | peak RSS |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-    ]
-    for r in runs:
-        full, inc, start = r["full"], r["incremental"], r["startup"]
-        lines.append(
-            f"| {r['engine']} | {r['rows']:,} | "
-            f"{full['median_s']:.1f} s ({full['min_s']:.1f}-{full['max_s']:.1f}) | "
-            f"{start['median_s']:.1f} s | "
-            f"{inc['median_s']:.1f} s ({inc['min_s']:.1f}-{inc['max_s']:.1f}; "
-            f"{r['month_rows']:,} new rows) | "
-            f"{r['incremental_share_of_full']:.0%} | {max(full['peak_rss_mb'], inc['peak_rss_mb']):,.0f} MB |"
-        )
-    return "\n".join(lines) + "\n"
-
-
-def write_report(results: list[dict], command: str) -> None:
-    stored = json.loads(RESULTS.read_text()).get("runs", []) if RESULTS.exists() else []
-    fresh = {(r["engine"], r["rows"]) for r in results}
-    runs = [r for r in stored if (r["engine"], r["rows"]) not in fresh]
-    runs = sorted(runs + [{**r, "command": command} for r in results], key=lambda r: (r["rows"], r["engine"]))
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({"machine": machine(), "runs": runs}, indent=2) + "\n")
-    replace_section("## Build", markdown(runs))
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=textwrap.dedent(__doc__ or ""))
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--month-rows", type=int, default=10_000, help="rows of each new monthly extract")
+    parser.add_argument("--month-rows", type=int, help="rows of each new monthly extract")
     parser.add_argument("--postgres", help="postgresql:// URL of a role that may create databases")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "taskforce-bench")
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
     args = parser.parse_args(argv)
     engines = ["duckdb", *(["postgres"] if args.postgres else [])]
     results = [
-        measure(rows, engine, args.repeat, args.work, args.postgres, args.month_rows)
+        measure(
+            rows, engine, args.repeat, args.work, args.postgres, args.month_rows or default_month_rows(rows)
+        )
         for rows in args.rows
         for engine in engines
     ]
-    sizes = " ".join(map(str, args.rows))
-    options = f"--rows {sizes} --repeat {args.repeat} --month-rows {args.month_rows}"
-    command = f"python -m benchmarks.build_bench {options}"
-    write_report(results, command + (" --postgres URL" if args.postgres else ""))
+    if args.json:
+        args.json.write_text(json.dumps({"root": str(ROOT), "runs": results}, indent=2) + "\n")
     return 0
 
 

@@ -1,7 +1,7 @@
 """Dashboard page time: the server-side time of each of the eight pages, from the start of the page's script
 run to its last element, with the default filter and a narrow one, on DuckDB and PostgreSQL.
 
-    python -m benchmarks.dashboard_bench [--rows 1000000] [--repeat 20] [--cold 3] [--postgres URL]
+    python -m benchmarks.dashboard_bench [--rows 1000000] [--repeat 20] [--cold 3] [--postgres URL] [--json F]
     python -m benchmarks.dashboard_bench --data-dir DIR [--warehouse-url URL]   # an already built warehouse
 
 Each page runs headless in Streamlit's AppTest (the real script runner, the real queries, the audit log
@@ -11,10 +11,12 @@ first visit after a new build); a *warm* load is a new session while the cache h
 (the usual case: the cache lives until the next build or its TTL). Figures are p50 and p95 over the loads.
 
 The warehouse: by default the demo data ingested and built into a throwaway DuckDB file (or PostgreSQL
-database with --postgres); ``--rows N`` grows the 2008 police identifications to N rows first (each row a
-new person, benchmarks/scale.py). On PostgreSQL the pages read with the owner's login unless
-``--dashboard-url`` gives a coordinator login (then row-level security is in the measured path too).
-Results go to docs/benchmarks/dashboards.json and the "## Dashboards" section of docs/benchmarks.md.
+database with --postgres); ``--rows N`` grows every demo extract to N identification rows first (every
+other source in proportion, benchmarks/scale.py). On PostgreSQL the pages read with the owner's login
+unless ``--dashboard-url`` gives a coordinator login (then row-level security is in the measured path too).
+This script prints its figures (and writes them, with the process's peak RSS, as JSON with ``--json``);
+``make bench`` (benchmarks/harness.py) runs it on the warehouse its build stage made and writes
+docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import argparse
 import importlib
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -30,11 +33,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import ROOT, drop_target, fresh_target, machine, replace_section
-from benchmarks.scale import police_file
+from benchmarks.common import ROOT, drop_target, fresh_target, machine
+from benchmarks.scale import scaled_extracts
 from taskforce.demo_data import write_demo_extracts
 
-RESULTS = ROOT / "docs" / "benchmarks" / "dashboards.json"
 PAGES = (
     "overview",
     "identifications",
@@ -50,8 +52,6 @@ FILTERS = {
     # one year, one NUTS-1 region (İstanbul), one sex: the narrow end of what coordinators ask
     "narrow": {"from": "2008", "to": "2008", "region": "TR1", "sex": "female"},
 }
-GROWN = "tnp_identifications_2008.csv"
-
 # The page runs under the real gate (on PostgreSQL without a coordinator login, with the owner's), timed
 # from the start of its script to its last element: AppTest's own harness (it scans every installed
 # package for components on each run, ~0.6 s here) is not part of a page load on the server.
@@ -79,11 +79,9 @@ def _cli(env: dict[str, str], *args: str) -> None:
 
 
 def build_warehouse(url: str, data_dir: Path, rows: int | None, work: Path) -> None:
-    """The demo extracts (the 2008 police file grown to ``rows``), ingested and built with the CLI."""
+    """The demo extracts (grown to ``rows`` identification rows), ingested and built with the CLI."""
     env = {**os.environ, "TASKFORCE_WAREHOUSE_URL": url, "TASKFORCE_DATA_DIR": str(data_dir)}
-    paths = write_demo_extracts(work / "demo")
-    if rows:
-        paths = [police_file(rows, work / f"rows_{rows}") if p.name == GROWN else p for p in paths]
+    paths = scaled_extracts(rows, work / f"extracts_{rows}") if rows else write_demo_extracts(work / "demo")
     _cli(env, "ingest", *map(str, paths))
     _cli(env, "build")
 
@@ -156,38 +154,6 @@ def measure(repeat: int, cold: int, patch_owner: bool) -> list[dict]:
     return results
 
 
-def markdown(runs: list[dict], note: str) -> str:
-    lines = [
-        "## Dashboards",
-        "",
-        f"Machine: {machine()}. Command: `python -m benchmarks.dashboard_bench` "
-        "(benchmarks/dashboard_bench.py). Server-side time of one page load: a new session, signed in as a "
-        "coordinator, the page's script run by Streamlit's script runner (AppTest; real queries, audit log "
-        "written), from its first line to its last element (the browser's drawing is not included). Cold: "
-        "the first load after the result cache was cleared (the first visit "
-        "after a build); warm: later loads while the cache holds the page's results (keyed by the build, "
-        "15-minute TTL). Narrow filter: 2008, NUTS-1 TR1 (İstanbul), women. Target: under 1 s at the demo "
-        "size, under 2 s with 1M identification rows. Every run in `docs/benchmarks/dashboards.json`.",
-        "",
-    ]
-    if note:
-        lines += [note, ""]
-    for run in runs:
-        lines += [
-            f"**{run['engine']}, {run['identification_rows']:,} identification rows** ({run['when']})",
-            "",
-            "| page | filter | cold p50 | warm p50 | warm p95 |",
-            "|---|---|---:|---:|---:|",
-        ]
-        for r in run["pages"]:
-            lines.append(
-                f"| {r['page']} | {r['filter']} | {r['cold_p50_s']:.2f} s | {r['warm_p50_s']:.2f} s "
-                f"| {r['warm_p95_s']:.2f} s |"
-            )
-        lines.append("")
-    return "\n".join(lines)
-
-
 def identification_rows(url: str, data_dir: Path) -> int:
     from taskforce.settings import load_settings
     from taskforce.warehouse import connect
@@ -201,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--rows", type=int, help="grow the 2008 police identifications to this many rows")
+    parser.add_argument("--rows", type=int, help="grow the demo extracts to this many identification rows")
     parser.add_argument("--repeat", type=int, default=20, help="warm loads per page and filter (default 20)")
     parser.add_argument("--cold", type=int, default=3, help="cold loads per page and filter (default 3)")
     parser.add_argument("--postgres", help="measure PostgreSQL: a URL whose role may create databases")
@@ -210,8 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         "--warehouse-url", help="with --data-dir: its warehouse URL (default: its DuckDB file)"
     )
     parser.add_argument("--dashboard-url", help="PostgreSQL: a coordinator login for the pages' reads")
-    parser.add_argument("--note", default="", help="a line for the report (e.g. how loaded the machine was)")
-    parser.add_argument("--no-report", action="store_true", help="print only; leave docs/benchmarks.md")
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="dashboard_bench_") as tmp:
@@ -247,18 +212,10 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             if made:
                 drop_target(made, args.postgres)
-    if args.no_report:
-        return 0
-    stored = json.loads(RESULTS.read_text()).get("runs", []) if RESULTS.exists() else []
-    runs = [
-        r
-        for r in stored
-        if (r["engine"], r["identification_rows"]) != (run["engine"], run["identification_rows"])
-    ]
-    runs = sorted([*runs, run], key=lambda r: (r["identification_rows"], r["engine"]))
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({"machine": machine(), "note": args.note, "runs": runs}, indent=2) + "\n")
-    replace_section("## Dashboards", markdown(runs, args.note))
+    run["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    run["machine"] = machine()
+    if args.json:
+        args.json.write_text(json.dumps(run, indent=2) + "\n")
     return 0
 
 
