@@ -2,26 +2,33 @@
 
 Sign-in comes first (``dashboards/gate.py``): until a user is signed in, the script shows the sign-in
 screen and stops, before any query. Then the user's role decides which pages exist for them, every query
-runs with the role's database rights, and every query is recorded in the audit log.
+runs with the role's database rights, and every query is recorded in the audit log. The sidebar's own
+texts follow the language switch (``dashboards/i18n.py``).
 """
 
 from pathlib import Path
 
 import streamlit as st
 
-from dashboards import audit, filters, gate, i18n
+from dashboards import audit, auth, filters, gate, i18n
 
-st.set_page_config(page_title="Task Force on Human Trafficking", page_icon=":bar_chart:", layout="wide")
+st.set_page_config(
+    page_title=i18n.Translator(filters.session_language())("app_page_title"),
+    page_icon=":bar_chart:",
+    layout="wide",
+)
 
 PAGES = Path(__file__).resolve().parent / "pages"
 
 identity = gate.enter()
 
+lang = filters.session_language()  # the page draws the switch below; its value is known already
+tr = i18n.Translator(lang)
 with st.sidebar:
-    st.caption(f"Signed in as **{identity.user.name}** ({identity.user.label})")
+    st.caption(tr("app_signed_in_as", user=identity.user.name, role=auth.role_label(identity.user, lang)))
     if identity.user.role == "agency":
-        st.caption(f"Figures count only the records sent by your agency ({identity.user.agency}).")
-    st.button("Sign out", on_click=gate.sign_out, key="sign_out")
+        st.caption(tr("app_agency_scope", agency=identity.user.agency))
+    st.button(tr("auth_sign_out"), on_click=gate.sign_out, key="sign_out")
 
 # the listed pages first, in their order (the first is the default), then any other page file, by name
 listed = list(gate.PAGE_ACCESS)
@@ -32,7 +39,7 @@ names = sorted(
 pages = []
 for name in names:
     if identity.user.role in gate.page_roles(name):
-        title = i18n.page_title(name, filters.session_language()) or gate.page_title(name)
+        title = i18n.page_title(name, lang) or gate.page_title(name)
         pages.append(st.Page(str(PAGES / f"{name}.py"), title=title, default=not pages))
 if not pages:
     st.title("Indicator reports")

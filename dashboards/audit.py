@@ -2,9 +2,11 @@
 
 Recorded: sign-ins (and failed ones, and refusals), every query a page runs (page, the filters the page
 noted with ``note_filters``, rows returned), page views without queries, and every export downloaded
-(``export_callback`` on a download button). A query's row is written before its rows are returned to
-the page, so nothing is shown that was not recorded. On PostgreSQL the row is written with the user's
-own role login, which may INSERT into the log and do nothing else with it.
+(``export_callback`` on a download button, or ``recorded_download`` as a deferred download's data). A
+query's row is written before its rows are returned to the page, so nothing is shown that was not
+recorded; a ``recorded_download`` file is handed over only once its export is recorded. On PostgreSQL
+the row is written with the user's own role login, which may INSERT into the log and do nothing else
+with it.
 """
 
 from __future__ import annotations
@@ -88,11 +90,40 @@ def note_filters(**filters: Any) -> None:
     st.session_state[LAST_FILTERS_KEY] = dict(filters)
 
 
-def record_page_view(page: str) -> None:
-    """A page view that runs no query (e.g. the donor's report page)."""
+def record_page_view(page: str, rows: int = 0) -> None:
+    """A page view that runs no query of its own (the donor's report page: ``rows`` it shows). Raises
+    when the event cannot be written."""
     identity, session = current_identity(), current_session()
     if identity is not None and session is not None:
-        record_identity(identity, session.settings, "page_view", page, filters=session.filters)
+        record_identity(identity, session.settings, "page_view", page, filters=session.filters, rows=rows)
+
+
+class ExportNotRecorded(RuntimeError):
+    """A download whose export could not be written to the audit log (and so is not handed over)."""
+
+
+def recorded_download(
+    identity: Identity,
+    settings: Settings,
+    page: str,
+    file_name: str,
+    filters: dict[str, Any],
+    make: Callable[[], bytes],
+) -> Callable[[], bytes]:
+    """The ``data`` of a deferred ``st.download_button`` (made when the user clicks, on a thread of its
+    own, with no session state): makes the file, records the export (file name, the filters it was
+    made with), then hands the file over. A file whose export cannot be recorded is not handed over."""
+
+    def produce() -> bytes:
+        content = make()
+        try:
+            record_identity(identity, settings, "export", page, filters=filters, export_file=file_name)
+        except Exception as exc:
+            log.error("export by %s not recorded (%s)", identity.user.name, type(exc).__name__)
+            raise ExportNotRecorded("the download could not be recorded in the audit log") from None
+        return content
+
+    return produce
 
 
 def export_callback(page: str, file_name: str) -> Callable[[], None]:

@@ -20,6 +20,11 @@ donor). On PostgreSQL the user's queries run on that role's own database login
 (not a superuser, not BYPASSRLS, not the loader, the builder or the database owner), so that row-level
 security decides what the user sees. The warehouse owner's URL is never used for a dashboard query.
 DuckDB has no roles or row-level security: it serves coordinator and donor users only.
+
+Everything the sign-in screen and its messages say is in Turkish and English (``dashboards/i18n.py``): the
+screen has the pages' language switch (the same widget and ``lang`` URL parameter), so the language chosen
+before signing in is the one the pages open in. ``AccessProblem`` keeps its message as a text key: ``str()``
+gives English (logs, tests), ``message(lang)`` the user's language.
 """
 
 from __future__ import annotations
@@ -33,9 +38,11 @@ import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 
 import streamlit as st
 
+from dashboards import i18n
 from taskforce.settings import Settings, postgres_parts
 from taskforce.users import User, UserError, UserStore, store_for
 
@@ -48,6 +55,7 @@ URL_VARIABLE_PREFIX = "TASKFORCE_DASHBOARD_URL_"
 METHODS = ("local", "proxy", "oidc")
 IDENTITY_KEY = "taskforce_identity"
 SESSION_KEY = "taskforce_session_id"
+LOGIN_MESSAGE_KEY = "taskforce_login_message"
 # after this many wrong passwords for one name, that name is refused for a while (in this server process)
 MAX_FAILURES = 5
 LOCKOUT_SECONDS = 15 * 60
@@ -56,7 +64,24 @@ log = logging.getLogger("taskforce.dashboard")
 
 
 class AccessProblem(RuntimeError):
-    """The signed-in user cannot be served; the message is for the user (no secrets, no data)."""
+    """The user cannot be signed in or served; the message is for the user (no secrets, no data): the text
+    ``key`` of ``dashboards/i18n.py`` with its values (a value may be a function of the language)."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        self.key = key
+        self.values = values
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str) -> str:
+        shown = {name: value(lang) if callable(value) else value for name, value in self.values.items()}
+        return i18n.Translator(lang)(self.key, **shown)
+
+    def __reduce__(self) -> tuple[object, ...]:  # session state may be pickled: by its key and values
+        return (_access_problem, (self.key, self.values))
+
+
+def _access_problem(key: str, values: dict[str, object]) -> AccessProblem:
+    return AccessProblem(key, **values)
 
 
 @dataclass(frozen=True)
@@ -70,8 +95,39 @@ def auth_method(environ: Mapping[str, str] | None = None) -> str:
     env = os.environ if environ is None else environ
     method = (env.get(AUTH_VARIABLE) or "local").strip().lower()
     if method not in METHODS:
-        raise AccessProblem(f"{AUTH_VARIABLE} must be one of {', '.join(METHODS)}; it is '{method}'")
+        raise AccessProblem(
+            "auth_method_invalid", variable=AUTH_VARIABLE, methods=", ".join(METHODS), method=method
+        )
     return method
+
+
+def role_name(role: str, lang: str) -> str:
+    """A dashboard role (coordinator, agency, donor) in the language."""
+    key = f"auth_role_{role}"
+    return i18n.Translator(lang)(key) if key in i18n.TEXT else role
+
+
+def role_label(user: User, lang: str) -> str:
+    """The user's role as the sidebar shows it: "agency (tnp)" / "kurum (tnp)"."""
+    name = role_name(user.role, lang)
+    return f"{name} ({user.agency})" if user.role == "agency" else name
+
+
+def language_switch() -> str:
+    """The pages' language switch (``dashboards/filters.py``: same widget key, same ``lang`` URL
+    parameter), for the screens that stop before a page draws it: the sign-in screen and the refusals.
+    The choice goes into the URL as the pages write it (only when it is not the default), so a reload
+    and the pages after sign-in keep it. Call it at most once per script run."""
+    from dashboards import filters  # filters imports the audit module, which imports this one
+
+    lang = filters.language()
+    name = filters.URL["lang"]
+    if lang != i18n.DEFAULT_LANGUAGE:
+        if st.query_params.get(name) != lang:
+            st.query_params[name] = lang
+    elif name in st.query_params:
+        del st.query_params[name]
+    return lang
 
 
 def session_id() -> str:
@@ -188,28 +244,20 @@ def verify_login(url: str, group: str, prefix: str) -> None:
         with psycopg.connect(url, connect_timeout=10) as con:
             exists = con.execute("select 1 from pg_catalog.pg_roles where rolname = %s", (full_group,))
             if exists.fetchone() is None:
-                raise AccessProblem(
-                    f"the database has no role {full_group}: run `taskforce db init` (it creates the roles)"
-                )
+                raise AccessProblem("auth_no_group_role", group=full_group)
             row = con.execute(
                 _LOGIN_CHECK_SQL,
                 {"group": full_group, "owners": [f"{prefix}loader", f"{prefix}builder"]},
             ).fetchone()
     except psycopg.OperationalError:
-        raise AccessProblem(
-            "the warehouse cannot be reached with this role's database login; try again in a moment, "
-            "and tell the administrator if it persists"
-        ) from None
+        raise AccessProblem("auth_unreachable") from None
     bypasses, member, owning, owner = row
     if bypasses:
-        raise AccessProblem(f"the database login for {group} is a superuser or bypasses row-level security")
+        raise AccessProblem("auth_login_bypasses", group=group)
     if not member:
-        raise AccessProblem(f"the database login for {group} is not a member of {full_group}")
+        raise AccessProblem("auth_login_not_member", group=group, role=full_group)
     if owning or owner:
-        raise AccessProblem(
-            f"the database login for {group} may change or own the warehouse (loader, builder or database "
-            "owner): give the dashboard a login that is only a member of its group"
-        )
+        raise AccessProblem("auth_login_owns", group=group)
     with _verified_lock:
         _verified.add(key)
 
@@ -218,26 +266,16 @@ def connection_settings(user: User, base: Settings, prefix: str | None = None) -
     """The settings the user's queries run with: on PostgreSQL, the role's own login."""
     if base.engine == "duckdb":
         if user.role == "agency":
-            raise AccessProblem(
-                "Agency accounts need the PostgreSQL warehouse, where row-level security shows each agency "
-                "only its own records. This dashboard runs on the embedded DuckDB warehouse, which has no "
-                "row-level security, so it serves coordinator and donor accounts only."
-            )
+            raise AccessProblem("auth_agency_needs_postgres")
         return base
     from taskforce.access import role_prefix
 
     variable = url_variable(user)
     url = _configured_url(variable)
     if not url:
-        raise AccessProblem(
-            f"The dashboard has no database login for the {user.label} role: the administrator must set "
-            f"{variable} (see docs/security.md)."
-        )
+        raise AccessProblem("auth_no_login_for_role", role=partial(role_label, user), variable=variable)
     if postgres_parts(url).user == postgres_parts(base.warehouse_url).user:
-        raise AccessProblem(
-            f"{variable} uses the same database login as the warehouse owner; the dashboard needs the "
-            "role's own login (see docs/security.md)."
-        )
+        raise AccessProblem("auth_owner_login", variable=variable)
     verify_login(url, user.group, role_prefix(prefix))
     return replace(base, warehouse_url=url)
 
@@ -256,21 +294,25 @@ def sign_out() -> None:
         st.logout()
 
 
+def _screen() -> i18n.Translator:
+    """The sign-in screen's language switch and title; its translator. Once per script run."""
+    tr = i18n.Translator(language_switch())
+    st.title(tr("auth_sign_in_title"))
+    return tr
+
+
 def store_or_stop(settings: Settings) -> UserStore:
     store = store_for(settings)
     if not store.exists():
-        st.title("Sign in")
-        st.error(
-            "No dashboard users are set up yet. The administrator adds them with "
-            "`taskforce users add NAME --role coordinator|agency|donor` (see docs/security.md)."
+        _stop_with(
+            AccessProblem("auth_no_users", command="taskforce users add NAME --role coordinator|agency|donor")
         )
-        st.stop()
     return store
 
 
-def _stop_with(message: str) -> None:
-    st.title("Sign in")
-    st.error(message)
+def _stop_with(problem: AccessProblem) -> None:
+    tr = _screen()
+    st.error(problem.message(tr.lang))
     st.stop()
 
 
@@ -281,7 +323,7 @@ def require_identity(settings: Settings, on_login, on_failure) -> Identity:
     try:
         method = auth_method()
     except AccessProblem as exc:
-        _stop_with(str(exc))
+        _stop_with(exc)
     identity = current_identity()
     if identity is not None and identity.method == method:
         if method == "oidc" and not st.user.to_dict().get("is_logged_in", False):
@@ -301,36 +343,29 @@ def require_identity(settings: Settings, on_login, on_failure) -> Identity:
     return identity
 
 
-SIGN_IN_NOT_RECORDED = "Signing in is not possible right now: the access cannot be recorded. Try again later."
-
-
-def _try_login(identity: Identity, on_login) -> str | None:
-    """Run ``on_login``; the message to show when the sign-in must be refused, else None."""
+def _try_login(identity: Identity, on_login) -> AccessProblem | None:
+    """Run ``on_login``; what to tell the user when the sign-in must be refused, else None."""
     try:
         on_login(identity)
     except AccessProblem as exc:
-        return str(exc)
+        return exc
     except Exception as exc:  # the audit log cannot be written: no sign-in
         log.error(
             "sign-in of %s refused: the audit log cannot be written (%s)",
             identity.user.name,
             type(exc).__name__,
         )
-        return SIGN_IN_NOT_RECORDED
+        return AccessProblem("auth_not_recorded")
     return None
 
 
 def _proxy_user(store: UserStore) -> User:
     header = os.environ.get(PROXY_HEADER_VARIABLE) or DEFAULT_PROXY_HEADER
     if not bound_to_loopback():
-        _stop_with(
-            "Proxy sign-in is configured, but the dashboard listens on a public address, where anybody "
-            "could send the header: bind it to 127.0.0.1 behind the proxy (taskforce dashboard --address "
-            "127.0.0.1)."
-        )
+        _stop_with(AccessProblem("auth_proxy_public", command="taskforce dashboard --address 127.0.0.1"))
     user = identity_from_headers(st.context.headers, header, store)
     if user is None:
-        _stop_with("You are not signed in, or your account has no dashboard role. Ask the administrator.")
+        _stop_with(AccessProblem("auth_not_signed_in"))
     return user  # type: ignore[return-value]
 
 
@@ -340,43 +375,41 @@ def _oidc_user(store: UserStore) -> User:
     except FileNotFoundError:
         configured = False
     if not configured:
-        _stop_with(
-            f"{AUTH_VARIABLE}=oidc, but the dashboard's secrets.toml has no [auth] section "
-            "(see docs/security.md)."
-        )
+        _stop_with(AccessProblem("auth_oidc_no_section", variable=AUTH_VARIABLE))
     claims = st.user.to_dict()
     if not claims.get("is_logged_in", False):
-        st.title("Sign in")
         if importlib.util.find_spec("authlib") is None:
-            st.error(
-                "OpenID Connect sign-in needs the Authlib package, which is not installed on this server "
-                "(pip install 'streamlit[auth]'). Ask the administrator."
-            )
-            st.stop()
+            _stop_with(AccessProblem("auth_oidc_no_authlib", command="pip install 'streamlit[auth]'"))
+        tr = _screen()
         provider = os.environ.get(OIDC_PROVIDER_VARIABLE) or None
-        st.button("Sign in with your organisation's account", on_click=st.login, args=(provider,))
+        st.button(tr("auth_oidc_button"), on_click=st.login, args=(provider,))
         st.stop()
     claim = os.environ.get(OIDC_CLAIM_VARIABLE) or "email"
     user = identity_from_claims(claims, claim, store)
     if user is None:
-        st.title("Sign in")
-        st.error("Your account has no dashboard role. Ask the administrator to add it.")
-        st.button("Sign out", on_click=st.logout)
+        tr = _screen()
+        st.error(tr("auth_no_role"))
+        st.button(tr("auth_sign_out"), on_click=st.logout)
         st.stop()
     return user  # type: ignore[return-value]
 
 
 def _local_form(store: UserStore, on_login, on_failure) -> None:
-    st.title("Sign in")
-    st.caption("National Task Force on Human Trafficking: the dashboards show data about victims.")
-    message = st.session_state.pop("taskforce_login_message", None)
-    if message:
-        st.error(message)
+    tr = _screen()
+    st.caption(tr("auth_sign_in_caption"))
+    problem = st.session_state.pop(LOGIN_MESSAGE_KEY, None)
+    if isinstance(problem, AccessProblem):  # shown in the language of this run, whatever it was before
+        st.error(problem.message(tr.lang))
     with st.form("login", clear_on_submit=True):
-        st.text_input("User name", key="login_user", autocomplete="username")
-        st.text_input("Password", key="login_password", type="password", autocomplete="current-password")
+        st.text_input(tr("auth_user_name"), key="login_user", autocomplete="username")
+        st.text_input(
+            tr("auth_password"), key="login_password", type="password", autocomplete="current-password"
+        )
         st.form_submit_button(
-            "Sign in", on_click=_check_password, args=(store, on_login, on_failure), key="login_submit"
+            tr("auth_sign_in_button"),
+            on_click=_check_password,
+            args=(store, on_login, on_failure),
+            key="login_submit",
         )
 
 
@@ -386,14 +419,12 @@ def _check_password(store: UserStore, on_login, on_failure) -> None:
     name = str(st.session_state.get("login_user") or "").strip().lower()
     password = str(st.session_state.get("login_password") or "")
     st.session_state["login_password"] = ""
-    generic = "Wrong user name or password."
+    generic = AccessProblem("auth_wrong_password")
     if not name or not password:
-        st.session_state["taskforce_login_message"] = generic
+        st.session_state[LOGIN_MESSAGE_KEY] = generic
         return
     if locked_out(name):
-        st.session_state["taskforce_login_message"] = (
-            "Too many wrong passwords for this name: wait 15 minutes, or ask the administrator."
-        )
+        st.session_state[LOGIN_MESSAGE_KEY] = AccessProblem("auth_locked_out", minutes=LOCKOUT_SECONDS // 60)
         on_failure(name, None)
         return
     try:
@@ -403,12 +434,12 @@ def _check_password(store: UserStore, on_login, on_failure) -> None:
     if user is None:
         note_failure(name)
         on_failure(name, store.get(name))
-        st.session_state["taskforce_login_message"] = generic
+        st.session_state[LOGIN_MESSAGE_KEY] = generic
         return
     identity = Identity(user=user, method="local", session_id=session_id())
     problem = _try_login(identity, on_login)
     if problem:
-        st.session_state["taskforce_login_message"] = problem
+        st.session_state[LOGIN_MESSAGE_KEY] = problem
         return
     clear_failures(name)
     sign_in(identity)

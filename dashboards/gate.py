@@ -18,7 +18,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboards import audit, auth, data
+from dashboards import audit, auth, data, filters, i18n
 from taskforce.settings import Settings, SettingsError, load_settings
 
 KEY_VARIABLE = "TASKFORCE_PSEUDONYMIZATION_KEY"
@@ -39,8 +39,14 @@ def _no_old_style_pages_folder() -> None:
 
 _no_old_style_pages_folder()
 # Person-level pages (built on the person-level marts, without disclosure control) are for coordinators
-# and agencies; donors get report pages only. A page file not listed here is person-level.
+# and agencies; donors get the report page only (the released tables of the donor report, after
+# disclosure control, with the report year as the only choice). A page file not listed here is
+# person-level.
 PERSON_LEVEL = frozenset({"coordinator", "agency"})
+REPORT_READERS = frozenset({"coordinator", "agency", "donor"})
+# who may download the donor report (XLSX, PDF, CSV): the roles it is made for and by; agency users see
+# the released tables but do not export them
+EXPORT_ROLES = frozenset({"coordinator", "donor"})
 PAGE_ACCESS: dict[str, tuple[str, frozenset[str]]] = {
     "overview": ("Overview", PERSON_LEVEL),
     "identifications": ("Identifications", PERSON_LEVEL),
@@ -50,12 +56,10 @@ PAGE_ACCESS: dict[str, tuple[str, frozenset[str]]] = {
     "prevention": ("Prevention and capacity", PERSON_LEVEL),
     "coordination": ("Interagency coordination", PERSON_LEVEL),
     "data_health": ("Data health", PERSON_LEVEL),
+    "reports": ("Indicator reports", REPORT_READERS),
 }
-DONOR_MESSAGE = (
-    "Donor accounts see the published indicator reports, with disclosure control applied. No report page "
-    "is published in the dashboard yet; the Task Force secretariat sends the reports. The person-level "
-    "pages of this dashboard are not available to donor accounts."
-)
+DONOR_MESSAGE = i18n.TEXT["reports_donor_intro"][0]
+"""What a donor account is shown first (in English; the report page shows it in the chosen language)."""
 
 
 def page_title(page: str) -> str:
@@ -64,6 +68,11 @@ def page_title(page: str) -> str:
 
 def page_roles(page: str) -> frozenset[str]:
     return PAGE_ACCESS.get(page, ("", PERSON_LEVEL))[1]
+
+
+def may_export(role: str) -> bool:
+    """Whether a role is offered the donor report's downloads."""
+    return role in EXPORT_ROLES
 
 
 def _secret_names(section: Any, prefix: str = "") -> list[str]:
@@ -85,10 +94,7 @@ def _no_key_here() -> None:
     dashboards: drop it from this process's environment, and refuse a secrets file that holds one."""
     os.environ.pop(KEY_VARIABLE, None)
     if any("pseudonym" in name.lower() for name in _secret_names(st.secrets)):
-        st.error(
-            "The dashboard's secrets.toml holds a pseudonymization key. The dashboards never need it: remove "
-            "it from that file (and rotate it, see docs/security.md) before the dashboard can start."
-        )
+        st.error(i18n.Translator(filters.session_language())("gate_key_in_secrets"))
         st.stop()
 
 
@@ -96,7 +102,8 @@ def _base_settings() -> Settings:
     try:
         return load_settings()
     except SettingsError as exc:
-        st.error(f"Configuration error: {exc}")
+        tr = i18n.Translator(filters.session_language())
+        st.error(tr("gate_config_error", problem=exc))  # the problem itself in English: it is the operator's
         st.stop()
         raise  # not reached
 
@@ -153,13 +160,17 @@ def enter(page: str | None = None) -> auth.Identity:
     try:
         connection = auth.connection_settings(identity.user, base)
     except auth.AccessProblem as exc:
-        st.error(str(exc))
-        st.button("Sign out", on_click=sign_out, key="sign_out_refused")
+        lang = auth.language_switch()
+        st.error(exc.message(lang))
+        st.button(i18n.Translator(lang)("auth_sign_out"), on_click=sign_out, key="sign_out_refused")
         st.stop()
         raise  # not reached
     if page is not None and identity.user.role not in page_roles(page):
         audit.record_identity(identity, connection, "denied", page)
-        st.error(f"The {page_title(page)} page is not available to {identity.user.role} accounts.")
+        lang = auth.language_switch()
+        title = i18n.page_title(page, lang) or page_title(page)
+        role = auth.role_name(identity.user.role, lang)
+        st.error(i18n.Translator(lang)("gate_page_denied", page=title, role=role))
         st.stop()
     data.use_session(
         data.Session(settings=connection, page=page or "", on_query=audit.query_recorder(identity))

@@ -29,6 +29,130 @@ LANGUAGE_SWITCH_LABEL = "Language / Dil"  # shown in both languages on purpose: 
 SEEDS = PROJECT_ROOT / "dbt_project" / "seeds"
 
 TEXT: dict[str, tuple[str, str]] = {
+    # --- sign-in screen, sign-in errors and the app's sidebar (dashboards/auth.py, gate.py, app.py) ---------
+    "auth_sign_in_title": ("Sign in", "Oturum aç"),
+    "auth_sign_in_caption": (
+        "National Task Force on Human Trafficking: the dashboards show data about victims.",
+        "İnsan Ticaretiyle Mücadele Ulusal Görev Gücü: bu panolar mağdurlara ilişkin veriler gösterir.",
+    ),
+    "auth_user_name": ("User name", "Kullanıcı adı"),
+    "auth_password": ("Password", "Parola"),
+    "auth_sign_in_button": ("Sign in", "Oturum aç"),
+    "auth_wrong_password": ("Wrong user name or password.", "Kullanıcı adı veya parola yanlış."),
+    "auth_locked_out": (
+        "Too many wrong passwords for this name: wait {minutes} minutes, or ask the administrator.",
+        "Bu kullanıcı adı için çok sayıda yanlış parola girildi: {minutes} dakika bekleyin ya da yöneticiye "
+        "başvurun.",
+    ),
+    "auth_no_users": (
+        "No dashboard users are set up yet. The administrator adds them with `{command}` (see "
+        "docs/security.md).",
+        "Henüz hiç pano kullanıcısı tanımlanmamış. Yönetici kullanıcıları `{command}` komutuyla ekler (bkz. "
+        "docs/security.md).",
+    ),
+    "auth_not_recorded": (
+        "Signing in is not possible right now: the access cannot be recorded. Try again later.",
+        "Şu anda oturum açılamıyor: erişim kayda geçirilemiyor. Daha sonra yeniden deneyin.",
+    ),
+    "auth_proxy_public": (
+        "Proxy sign-in is configured, but the dashboard listens on a public address, where anybody could "
+        "send the header: bind it to 127.0.0.1 behind the proxy ({command}).",
+        "Vekil sunucu (proxy) üzerinden oturum açma ayarlanmış, ancak pano herkese açık bir adreste dinliyor "
+        "ve başlığı orada herkes gönderebilir: panoyu vekil sunucunun arkasında 127.0.0.1 adresine bağlayın "
+        "({command}).",
+    ),
+    "auth_not_signed_in": (
+        "You are not signed in, or your account has no dashboard role. Ask the administrator.",
+        "Oturum açmadınız ya da hesabınıza bir pano rolü verilmemiş. Yöneticiye başvurun.",
+    ),
+    "auth_oidc_no_section": (
+        "{variable}=oidc, but the dashboard's secrets.toml has no [auth] section (see docs/security.md).",
+        "{variable}=oidc ayarlanmış, ancak panonun secrets.toml dosyasında [auth] bölümü yok (bkz. "
+        "docs/security.md).",
+    ),
+    "auth_oidc_no_authlib": (
+        "OpenID Connect sign-in needs the Authlib package, which is not installed on this server "
+        "({command}). Ask the administrator.",
+        "OpenID Connect ile oturum açmak Authlib paketini gerektirir; bu paket sunucuda kurulu değil "
+        "({command}). Yöneticiye başvurun.",
+    ),
+    "auth_oidc_button": ("Sign in with your organisation's account", "Kurumunuzun hesabıyla oturum açın"),
+    "auth_no_role": (
+        "Your account has no dashboard role. Ask the administrator to add it.",
+        "Hesabınıza bir pano rolü verilmemiş. Yöneticiden eklemesini isteyin.",
+    ),
+    "auth_sign_out": ("Sign out", "Oturumu kapat"),
+    "auth_method_invalid": (
+        "{variable} must be one of {methods}; it is '{method}'",
+        "{variable} şunlardan biri olmalı: {methods}; şu anki değeri '{method}'",
+    ),
+    "auth_no_group_role": (
+        "the database has no role {group}: run `taskforce db init` (it creates the roles)",
+        "veritabanında {group} rolü yok: `taskforce db init` komutunu çalıştırın (rolleri bu komut "
+        "oluşturur)",
+    ),
+    "auth_unreachable": (
+        "the warehouse cannot be reached with this role's database login; try again in a moment, and tell "
+        "the administrator if it persists",
+        "veri ambarına bu rolün veritabanı girişiyle ulaşılamıyor; biraz sonra yeniden deneyin, sorun "
+        "sürerse yöneticiye bildirin",
+    ),
+    "auth_login_bypasses": (
+        "the database login for {group} is a superuser or bypasses row-level security",
+        "{group} rolünün veritabanı girişi süper kullanıcı ya da satır düzeyi güvenliği atlıyor",
+    ),
+    "auth_login_not_member": (
+        "the database login for {group} is not a member of {role}",
+        "{group} rolünün veritabanı girişi {role} grubunun üyesi değil",
+    ),
+    "auth_login_owns": (
+        "the database login for {group} may change or own the warehouse (loader, builder or database "
+        "owner): give the dashboard a login that is only a member of its group",
+        "{group} rolünün veritabanı girişi veri ambarını değiştirebiliyor ya da ona sahip (loader, builder "
+        "veya veritabanı sahibi): panoya yalnızca kendi grubunun üyesi olan bir giriş verin",
+    ),
+    "auth_agency_needs_postgres": (
+        "Agency accounts need the PostgreSQL warehouse, where row-level security shows each agency only its "
+        "own records. This dashboard runs on the embedded DuckDB warehouse, which has no row-level "
+        "security, so it serves coordinator and donor accounts only.",
+        "Kurum hesapları, satır düzeyi güvenliğin her kuruma yalnızca kendi kayıtlarını gösterdiği "
+        "PostgreSQL veri ambarını gerektirir. Bu pano satır düzeyi güvenliği olmayan gömülü DuckDB veri "
+        "ambarıyla çalışıyor; bu yüzden yalnızca koordinatör ve donör hesaplarına hizmet verir.",
+    ),
+    "auth_no_login_for_role": (
+        "The dashboard has no database login for the {role} role: the administrator must set {variable} "
+        "(see docs/security.md).",
+        "Panonun {role} rolü için veritabanı girişi yok: yöneticinin {variable} değişkenini ayarlaması "
+        "gerekir (bkz. docs/security.md).",
+    ),
+    "auth_owner_login": (
+        "{variable} uses the same database login as the warehouse owner; the dashboard needs the role's own "
+        "login (see docs/security.md).",
+        "{variable}, veri ambarının sahibiyle aynı veritabanı girişini kullanıyor; pano, rolün kendi "
+        "girişini kullanmalı (bkz. docs/security.md).",
+    ),
+    "auth_role_coordinator": ("coordinator", "koordinatör"),
+    "auth_role_agency": ("agency", "kurum"),
+    "auth_role_donor": ("donor", "donör"),
+    "gate_key_in_secrets": (
+        "The dashboard's secrets.toml holds a pseudonymization key. The dashboards never need it: remove it "
+        "from that file (and rotate it, see docs/security.md) before the dashboard can start.",
+        "Panonun secrets.toml dosyasında bir takma ad (pseudonymization) anahtarı var. Panoların bu "
+        "anahtara hiç ihtiyacı yok: pano başlamadan önce anahtarı o dosyadan çıkarın (ve yenileyin, bkz. "
+        "docs/security.md).",
+    ),
+    "gate_config_error": ("Configuration error: {problem}", "Yapılandırma hatası: {problem}"),
+    "gate_page_denied": (
+        "The {page} page is not available to {role} accounts.",
+        "{page} sayfası {role} hesaplarına açık değil.",
+    ),
+    "app_page_title": ("Task Force on Human Trafficking", "İnsan Ticaretiyle Mücadele Görev Gücü"),
+    "app_signed_in_as": ("Signed in as **{user}** ({role})", "Oturum açan: **{user}** ({role})"),
+    "app_agency_scope": (
+        "Figures count only the records sent by your agency ({agency}).",
+        "Rakamlar yalnızca kurumunuzun ({agency}) gönderdiği kayıtları sayar.",
+    ),
+    # --- end of the sign-in block --------------------------------------------------------------------------
     # --- pages ---------------------------------------------------------------------------------------------
     "title_overview": (
         "National Task Force on Human Trafficking",
@@ -49,6 +173,58 @@ TEXT: dict[str, tuple[str, str]] = {
     "nav_prevention": ("Prevention and capacity", "Önleme ve kapasite"),
     "nav_coordination": ("Interagency coordination", "Kurumlar arası koordinasyon"),
     "nav_data_health": ("Data health", "Veri sağlığı"),
+    "title_reports": ("Indicator reports", "Gösterge raporları"),
+    "nav_reports": ("Indicator reports", "Gösterge raporları"),
+    # --- the donor report page (dashboards/pages/reports.py) -------------------------------------------
+    "reports_donor_intro": (
+        "Donor accounts see the published indicator reports, with disclosure control applied: the tables "
+        "below are the donor report's released tables, exactly as the report releases them, for one "
+        "report year at a time. The person-level pages of this dashboard are not available to donor "
+        "accounts.",
+        "Bağışçı hesapları yayımlanan gösterge raporlarını, ifşa denetimi uygulanmış olarak görür: "
+        "aşağıdaki tablolar bağışçı raporunun yayımlanan tablolarıdır, rapordakiyle birebir aynıdır ve "
+        "her seferinde bir rapor yılı içindir. Bu panonun kişi düzeyindeki sayfaları bağışçı hesaplarına "
+        "açık değildir.",
+    ),
+    "reports_year": ("Report year", "Rapor yılı"),
+    "reports_year_help": (
+        "The years the warehouse publishes. The report has no other filter, so that no hidden cell can be "
+        "worked out by comparing two views.",
+        "Veri ambarının yayımladığı yıllar. Raporun başka filtresi yoktur; böylece iki görünüm "
+        "karşılaştırılarak gizlenen bir hücre bulunamaz.",
+    ),
+    "reports_subtitle": (
+        "Report year {year}. Build {build}. Threshold {threshold}.",
+        "Rapor yılı {year}. Derleme {build}. Eşik {threshold}.",
+    ),
+    "reports_legend": ("Legend: {legend}", "Açıklama: {legend}"),
+    "reports_language_note": (
+        "The tables are shown as the report releases them, with their English headings.",
+        "Tablolar raporda yayımlandıkları gibi, İngilizce başlıklarıyla gösterilir.",
+    ),
+    "reports_downloads": ("Download the report", "Raporu indir"),
+    "reports_download_xlsx": ("Excel workbook (XLSX)", "Excel çalışma kitabı (XLSX)"),
+    "reports_download_pdf": ("PDF document", "PDF belgesi"),
+    "reports_download_csv": ("CSV files (ZIP)", "CSV dosyaları (ZIP)"),
+    "reports_download_note": (
+        "Each download is recorded in the audit log with your user name.",
+        "Her indirme, kullanıcı adınızla denetim kaydına yazılır.",
+    ),
+    "reports_no_export": (
+        "Downloads of the report are for coordinator and donor accounts.",
+        "Raporun indirilmesi koordinatör ve bağışçı hesaplarına açıktır.",
+    ),
+    "reports_documentation": ("Methodology, notes and data vintage", "Yöntem, notlar ve veri dönemi"),
+    "reports_unavailable": (
+        "The report cannot be made from this warehouse: {problem}",
+        "Rapor bu veri ambarından hazırlanamıyor: {problem}",
+    ),
+    "reports_refused": (
+        "The report did not pass disclosure control, so nothing of it is shown. Tell the Task Force "
+        "secretariat.",
+        "Rapor ifşa denetiminden geçemedi, bu nedenle hiçbir bölümü gösterilmiyor. Görev Gücü "
+        "sekreteryasına bildirin.",
+    ),
     # --- shared --------------------------------------------------------------------------------------------
     "no_build": (
         "No warehouse has been built yet. Run `taskforce demo`, or `taskforce ingest` and `taskforce build`.",

@@ -12,7 +12,7 @@ and writes ``ProtectedSet.release(name)`` frames with ``legend()`` under each ta
 The donor report (``taskforce report``) is built that way, in modules not imported here (they need
 reportlab and matplotlib):
 
-* ``reports.source``: reads ``reporting``, ``reference`` and the batch bookkeeping, nothing else;
+* ``reports.source``: reads the ``reporting`` schema and nothing else (the donor role's rights);
 * ``reports.release``: protection, linking and the audit of every released count, rates checked
   against their parts;
 * ``reports.content``: the report's tables (``build_report``); ``reports.document``: the ``Report``;

@@ -841,11 +841,14 @@ def _vintage(
         ("Software version", software_version),
         ("Warehouse engine", source.engine),
         ("Build id", _text(build.get("build_id"))),
-        ("Build finished at", _text(build.get("finished_at"))),
+        ("Build started at (UTC)", _text(build.get("started_at"))),
         ("dbt version", _text(build.get("dbt_version"))),
         ("Batches used", str(len(source.batches))),
         ("Agencies", ", ".join(agencies)),
-        ("Batches used are the active ones", "yes: the build read every active batch and no other"),
+        (
+            "Batches used are the active ones",
+            "yes: the build read every active batch and no other (checked when it was built)",
+        ),
         ("Disclosure threshold", str(request.threshold)),
         ("Zero rule", f"{request.zero_rule}: {ZERO_RULE_TEXT[request.zero_rule]}"),
         ("Suppression marker", SUPPRESSED),
@@ -875,6 +878,10 @@ def _audit_text(summary: AuditSummary) -> str:
     return f"passed: {summary.suppressed_cells} hidden cells, narrowest derivable range {narrowest}"
 
 
+FILE_NAME_WITHHELD = "(not shown: not in the naming convention)"
+"""The batches table's file name for a file named by hand (rpt_data_vintage_batches withholds it)."""
+
+
 def _batches(source: Source) -> ReportTable:
     columns = (
         Column("agency", "Agency"),
@@ -885,7 +892,6 @@ def _batches(source: Source) -> ReportTable:
         Column("file_name", "File"),
         Column("file_sha256", "File SHA-256"),
         Column("rows_loaded", "Rows loaded", Kind.INTEGER),
-        Column("batch_id", "Batch"),
     )
     rows = []
     for record in source.batches.to_dict("records"):
@@ -896,10 +902,9 @@ def _batches(source: Source) -> ReportTable:
                 _text(record["period"]),
                 _date(record["period_start"]),
                 _date(record["period_end"]),
-                _text(record["file_name"]),
+                _text(record["file_name"]) or FILE_NAME_WITHHELD,
                 _text(record["file_sha256"]),
                 int(record["rows_loaded"]) if _present(record["rows_loaded"]) else None,
-                _text(record["batch_id"]),
             )
         )
     return ReportTable(
@@ -907,7 +912,10 @@ def _batches(source: Source) -> ReportTable:
         "Data vintage: batches used, per agency",
         columns,
         tuple(rows),
-        ("Every batch is one file an agency sent; its SHA-256 identifies the exact file.",),
+        (
+            "Every batch is one file an agency sent; its SHA-256 identifies the exact file. A file name "
+            "that does not follow the naming convention of the extract specification is not shown.",
+        ),
         statistical=False,
     )
 

@@ -5,7 +5,8 @@
 * ``write_report(report, out_dir, formats)``: the files, each written to a temporary name first and
   renamed, so a failed run leaves no half-written file;
 * ``build_report_bytes(settings, period, fmt)``: one format in memory, for a dashboard download
-  (CSV comes as a ZIP archive of the CSV release).
+  (CSV comes as a ZIP archive of the CSV release); ``render(report, fmt)`` does the same for a
+  ``Report`` already made (the dashboard makes it once and offers every format).
 
 Nothing is written before the whole report has passed disclosure control and the audit.
 
@@ -28,7 +29,7 @@ from reports.csv_writer import csv_zip_bytes, write_csv
 from reports.disclosure import DEFAULT_THRESHOLD, ZeroRule
 from reports.document import Report
 from reports.pdf_writer import pdf_bytes
-from reports.source import read_source
+from reports.source import Source, read_source
 from reports.xlsx_writer import xlsx_bytes
 from taskforce.settings import Settings
 
@@ -55,7 +56,11 @@ def software_version() -> str:
 
 
 def generate_report(settings: Settings, request: ReportRequest) -> Report:
-    source = read_source(settings)
+    return make_report(read_source(settings), request)
+
+
+def make_report(source: Source, request: ReportRequest) -> Report:
+    """The report of ``request`` from a source already read (the dashboard reads it once per build)."""
     return build_report(source, request, generated_at=generated_at(), software_version=software_version())
 
 
@@ -81,7 +86,7 @@ def expand_formats(fmt: str | Iterable[str]) -> list[str]:
 def write_report(report: Report, out_dir: Path, formats: str | Iterable[str] = "all") -> list[Path]:
     """Write the report in each format into ``out_dir``; replaces earlier files of the same names."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    made = {fmt: _render(report, fmt) for fmt in expand_formats(formats) if fmt != "csv"}
+    made = {fmt: render(report, fmt) for fmt in expand_formats(formats) if fmt != "csv"}
     written = []
     for fmt in expand_formats(formats):
         target = out_dir / file_name(report, fmt)
@@ -125,7 +130,7 @@ def build_report_bytes(
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r}; choose from {FORMATS!r}")
     request = parse_request(period, date_from, date_to, threshold, zero_rule)
-    return _render(generate_report(settings, request), fmt)
+    return render(generate_report(settings, request), fmt)
 
 
 def download_name(
@@ -136,7 +141,8 @@ def download_name(
     return {"xlsx": f"{stem}.xlsx", "pdf": f"{stem}.pdf", "csv": f"{stem}-csv.zip"}[fmt]
 
 
-def _render(report: Report, fmt: str) -> bytes:
+def render(report: Report, fmt: str) -> bytes:
+    """One format of a made report in memory (``MIME_TYPES[fmt]``; csv is a ZIP of the CSV release)."""
     if fmt == "xlsx":
         return xlsx_bytes(report)
     if fmt == "pdf":

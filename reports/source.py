@@ -1,9 +1,16 @@
-"""Read what a donor report may read, and nothing else.
+"""Read what a donor report may read, and nothing else: the ``reporting`` schema.
 
-Only three kinds of relations are queried: the ``reporting`` schema (aggregates after the reporting
-layer's disclosure rules; never a person-level row), ``reference`` code lists (seeds), and the
-bookkeeping tables ``ops.builds``, ``ops.build_batches`` and ``ops.batches`` for the data vintage.
-``QUERIES`` holds every statement; a test checks that none names another schema.
+Every relation queried is a table of ``reporting`` (aggregates after the reporting layer's disclosure
+rules; never a person-level row): the indicator values and catalogue, the code labels
+(``rpt_code_labels``) and the data vintage (``rpt_data_vintage``: the build; ``rpt_data_vintage_batches``:
+the extract batches it read). So the report runs with the rights of the PostgreSQL donor role, which can
+read that schema only. ``QUERIES`` holds every statement; a test checks that none names another schema,
+and another makes the report as the donor role.
+
+Whether the build read exactly the active batches is checked when the reporting schema is built (dbt
+tests on ``rpt_data_vintage``); the report refuses a schema whose vintage says otherwise, or that was not
+made by ``taskforce build``. It describes the data of that build: batches loaded since then reach a
+report with the next build.
 
 On DuckDB the published snapshot (``warehouse.serving.duckdb``) is read, read-only, as the dashboards
 do: a report never waits for, nor blocks, an ingest or a build.
@@ -43,43 +50,28 @@ QUERIES: dict[str, str] = {
         + ", ".join(f"'{name}'" for name in DISAGGREGATIONS)
         + ")"
     ),
-    "regions": (
-        "select distinct nuts1_code, nuts1_name from reference.provinces "
-        "where nuts1_code is not null order by nuts1_code"
+    "code_labels": (
+        "select code_list, code, label_en, label_tr, sort_order from reporting.rpt_code_labels "
+        "order by code_list, sort_order, code"
     ),
-    "sexes": "select sex, label_en, label_tr, sort_order from reference.sexes order by sort_order, sex",
-    "exploitation_types": (
-        "select exploitation_type, label_en, label_tr, sort_order from reference.exploitation_types "
-        "order by sort_order, exploitation_type"
+    "vintage": (
+        "select build_id, engine, build_started_at, dbt_version, is_recorded_build, batches_used, "
+        "active_batches_not_used, used_batches_not_active from reporting.rpt_data_vintage"
     ),
-    "age_groups": (
-        "select age_group, min(sort_order) as sort_order from reference.age_bands "
-        "group by age_group order by min(sort_order), age_group"
+    "batches": (
+        "select agency, source, period, period_start, period_end, file_name, is_file_name_withheld, "
+        "file_sha256, rows_loaded from reporting.rpt_data_vintage_batches "
+        "order by agency, source, period_start, period, file_sha256"
     ),
-    "build": (
-        "select build_id, engine, started_at, finished_at, dbt_version from ops.builds "
-        "where status = 'success' order by finished_at desc, build_id desc limit 1"
-    ),
-    "build_batches": (
-        "select b.batch_id, b.agency, b.source, b.period, b.period_start, b.period_end, b.file_name, "
-        "b.file_sha256, b.rows_loaded, b.loaded_at, b.status "
-        "from ops.build_batches as bb join ops.batches as b on b.batch_id = bb.batch_id "
-        "where bb.build_id = ? order by b.agency, b.source, b.period_start, b.batch_id"
-    ),
-    "active_batches": "select batch_id from ops.batches where status = 'active' order by batch_id",
 }
 
 
 REQUIRED_TABLES = (
     ("reporting", "rpt_indicator_catalogue"),
     ("reporting", "rpt_indicator_values"),
-    ("reference", "provinces"),
-    ("reference", "sexes"),
-    ("reference", "exploitation_types"),
-    ("reference", "age_bands"),
-    ("ops", "builds"),
-    ("ops", "build_batches"),
-    ("ops", "batches"),
+    ("reporting", "rpt_code_labels"),
+    ("reporting", "rpt_data_vintage"),
+    ("reporting", "rpt_data_vintage_batches"),
 )
 
 
@@ -103,7 +95,7 @@ class Source:
 
 
 def read_source(settings: Settings) -> Source:
-    """Read the report's inputs; refuse a warehouse whose last build did not read the active batches."""
+    """Read the report's inputs; refuse a reporting schema whose build did not read the active batches."""
     reading = _reading_settings(settings)
     if reading.engine == "duckdb" and not reading.duckdb_path.is_file():
         raise ReportDataError(
@@ -115,32 +107,42 @@ def read_source(settings: Settings) -> Source:
             raise ReportDataError(
                 f"the warehouse lacks {', '.join(missing)}: run `taskforce build` (with the reporting models)"
             )
-        frames = {
-            name: wh.frame(sql)
-            for name, sql in QUERIES.items()
-            if name not in ("build", "build_batches", "active_batches")
-        }
-        build = wh.frame(QUERIES["build"])
-        if build.empty:
-            raise ReportDataError("the warehouse has no successful build: run `taskforce build` first")
-        build_row = {key: _plain(value) for key, value in build.iloc[0].to_dict().items()}
-        batches = wh.frame(QUERIES["build_batches"], [build_row["build_id"]])
-        active = {row[0] for row in wh.fetchall(QUERIES["active_batches"])}
-    _check_vintage(batches, active)
+        frames = {name: wh.frame(sql) for name, sql in QUERIES.items()}
+    build = _check_vintage(frames["vintage"])
     values = _clean_values(frames["values"])
     if values.empty:
         raise ReportDataError("the reporting schema holds no indicator values: run `taskforce build`")
+    labels = frames["code_labels"]
     return Source(
         catalogue=frames["catalogue"].reset_index(drop=True),
         values=values,
-        regions=frames["regions"].astype("string").reset_index(drop=True),
-        sexes=frames["sexes"].reset_index(drop=True),
-        exploitation_types=frames["exploitation_types"].reset_index(drop=True),
-        age_groups=frames["age_groups"].reset_index(drop=True),
-        build=build_row,
-        batches=batches.reset_index(drop=True),
-        engine=settings.engine,
+        regions=_code_list(labels, "nuts1", "nuts1_code", {"label_en": "nuts1_name"})[
+            ["nuts1_code", "nuts1_name"]
+        ].astype("string"),
+        sexes=_code_list(labels, "sex", "sex"),
+        exploitation_types=_code_list(labels, "exploitation_type", "exploitation_type"),
+        age_groups=_code_list(labels, "age_group", "age_group")[["age_group", "sort_order"]],
+        build=build,
+        batches=frames["batches"].reset_index(drop=True),
+        engine=str(build.get("engine") or settings.engine),
     )
+
+
+def published_years(source: Source) -> list[int]:
+    """The years the reporting schema has indicator values for (the report years one may ask for)."""
+    values = source.values
+    years = values.loc[values["period_type"] == "year", "period_id"].dropna().unique().tolist()
+    return sorted(int(year) for year in years if str(year).isdigit())
+
+
+def _code_list(
+    labels: pd.DataFrame, code_list: str, code_column: str, rename: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """One code list of ``rpt_code_labels`` in its order, with the code column named as the report's."""
+    frame = labels.loc[labels["code_list"] == code_list, ["code", "label_en", "label_tr", "sort_order"]]
+    frame = frame.assign(code=frame["code"].astype(str), sort_order=pd.to_numeric(frame["sort_order"]))
+    frame = frame.sort_values(["sort_order", "code"], kind="stable")
+    return frame.rename(columns={"code": code_column, **(rename or {})}).reset_index(drop=True)
 
 
 def _reading_settings(settings: Settings) -> Settings:
@@ -153,26 +155,38 @@ def _reading_settings(settings: Settings) -> Settings:
     return settings
 
 
-def _check_vintage(batches: pd.DataFrame, active: set[str]) -> None:
-    """Only active batches: the last build read every active batch and no batch that is no longer active."""
-    used = set(batches["batch_id"].tolist())
-    stale = sorted(used - active)
-    missing = sorted(active - used)
-    if stale or missing:
-        parts = []
-        if stale:
-            parts.append(
-                f"{len(stale)} batch(es) read by the last build are no longer active (e.g. {stale[0]})"
-            )
-        if missing:
-            parts.append(
-                f"{len(missing)} active batch(es) were loaded after the last build (e.g. {missing[0]})"
-            )
+def _check_vintage(vintage: pd.DataFrame) -> dict[str, object]:
+    """The build the reporting schema was made by, as a plain dict; refused unless it was recorded by
+    ``taskforce build`` and read every active batch and no other (checked when it was built)."""
+    if len(vintage) != 1:
+        raise ReportDataError(
+            "the reporting schema has no data vintage (rpt_data_vintage): run `taskforce build`"
+        )
+    row = {key: _plain(value) for key, value in vintage.iloc[0].to_dict().items()}
+    if not row.get("is_recorded_build") or not row.get("build_id"):
+        raise ReportDataError(
+            "the reporting schema was not made by `taskforce build` (no build is recorded for it), so its "
+            "data vintage is unknown: run `taskforce build`, then make the report again"
+        )
+    parts = []
+    missing = int(row.get("active_batches_not_used") or 0)
+    stale = int(row.get("used_batches_not_active") or 0)
+    if stale:
+        parts.append(f"{stale} batch(es) read by the build were superseded while it ran")
+    if missing:
+        parts.append(f"{missing} active batch(es) were loaded while it ran")
+    if parts:
         raise ReportDataError(
             "the reporting schema does not match the active batches: "
             + "; ".join(parts)
             + ". Run `taskforce build`, then make the report again."
         )
+    return {
+        "build_id": row["build_id"],
+        "engine": row.get("engine"),
+        "started_at": _to_second(vintage.iloc[0]["build_started_at"]),
+        "dbt_version": row.get("dbt_version"),
+    }
 
 
 def _clean_values(frame: pd.DataFrame) -> pd.DataFrame:
@@ -201,9 +215,16 @@ def _clean_values(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
+def _to_second(value: object) -> str | None:
+    """A timestamp as ``YYYY-MM-DD HH:MM:SS`` (both engines' drivers give a different type)."""
+    if _plain(value) is None:
+        return None
+    return pd.Timestamp(value).isoformat(sep=" ", timespec="seconds")  # type: ignore[arg-type]
+
+
 def _plain(value: object) -> object:
     """A build row's value as a plain Python object (timestamps as ISO text)."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
         return None
     if isinstance(value, pd.Timestamp):
         return value.isoformat(sep=" ")

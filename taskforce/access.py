@@ -17,7 +17,9 @@ builder         owns the schemas dbt builds (reference, staging, intermediate, m
 dashboard       reads the marts (granted by dbt); members: every agency role and the coordinator; may append
                 to the audit log (INSERT only)
 agency_<code>   one per agency of the registry; sees its own rows of every person-level mart (RLS)
-coordinator     sees every row of the person-level marts
+coordinator     sees every row of the person-level marts; reads what the Data health page shows from ``ops``:
+                ``ops.batches``, ``ops.rejected_files``, ``ops.builds`` and, of ``ops.quarantine``, only the
+                batch, rules and reason columns (never ``payload``, the original cells)
 donor           reads the ``reporting`` schema only (suppressed aggregates); nothing person-level; may append
                 to the audit log
 steward         reads the quarantine (``ops.quarantine``, ``ops.rejected_files``, ``ops.batches``)
@@ -62,7 +64,7 @@ GROUPS: dict[str, str] = {
     "loader": "writes raw and ops (owns them; ingest)",
     "builder": "owns the dbt schemas (reference, staging, intermediate, marts, reporting); reads raw, ops",
     "dashboard": "reads the marts (grants by dbt), appends to the audit log; members: agencies, coordinator",
-    "coordinator": "every row of the person-level marts",
+    "coordinator": "every row of the person-level marts; batches, refused files, builds, quarantine reasons",
     "donor": "the reporting schema only, nothing person-level; appends to the audit log",
     "steward": "reads the quarantine (ops.quarantine, ops.rejected_files, ops.batches)",
     "auditor": "reads the audit log (ops.audit_log) and the retention log (ops.retention_log)",
@@ -80,6 +82,13 @@ SCHEMA_OWNERS: dict[str, str] = {
     "reporting": "builder",
 }
 STEWARD_TABLES = ("ops.quarantine", "ops.rejected_files", "ops.batches")
+# The coordinator's Data health page reads these from ops (dashboards/pages/data_health.py). Of the
+# quarantine only the columns without values sent: a column-level grant, so ``payload`` (the original
+# cells, kept for the steward) stays out of reach. Agency roles get none of it (no row-level security
+# on ops): their page shows a note instead.
+COORDINATOR_OPS_TABLES = ("ops.batches", "ops.rejected_files", "ops.builds")
+QUARANTINE = "ops.quarantine"
+COORDINATOR_QUARANTINE_COLUMNS = ("batch_id", "rules", "reason")
 AUDIT_TABLES = ("ops.audit_log", "ops.retention_log")
 # the dashboards record every page view: their groups may append to the audit log and do nothing else
 # with it (no SELECT, UPDATE, DELETE or TRUNCATE); a trigger refuses changes even to its owner
@@ -323,15 +332,15 @@ def database_statements(roles: Roles, state: ClusterState) -> list[sql.Composabl
             _idents(roles.name(g) for g in ("dashboard", "donor"))
         ),
         sql.SQL("grant usage on schema ops to {}").format(
-            _idents(roles.name(g) for g in ("steward", "auditor", *AUDIT_WRITERS))
+            _idents(roles.name(g) for g in ("steward", "auditor", "coordinator", *AUDIT_WRITERS))
         ),
     ]
     return statements
 
 
 def ops_table_statements(roles: Roles, state: ClusterState) -> list[sql.Composable]:
-    """Grants on the ops tables that exist: the builder's build log, the steward's quarantine and the
-    auditor's audit log."""
+    """Grants on the ops tables that exist: the builder's build log, the steward's quarantine, the
+    auditor's audit log and the coordinator's data-health view."""
     statements: list[sql.Composable] = []
     for table in (t for t in BUILDER_OPS_TABLES if t in state.tables):
         statements.append(
@@ -354,6 +363,17 @@ def ops_table_statements(roles: Roles, state: ClusterState) -> list[sql.Composab
                 _table(AUDIT_LOG), _idents(roles.name(g) for g in AUDIT_WRITERS)
             )
         )
+    coordinator = _identifier(roles.name("coordinator"))
+    for table in (t for t in COORDINATOR_OPS_TABLES if t in state.tables):
+        statements.append(sql.SQL("grant select on {} to {}").format(_table(table), coordinator))
+    if QUARANTINE in state.tables:
+        # revoking the table's SELECT revokes every column's too, so exactly these columns stay granted
+        statements += [
+            sql.SQL("revoke select on {} from {}").format(_table(QUARANTINE), coordinator),
+            sql.SQL("grant select ({}) on {} to {}").format(
+                _idents(COORDINATOR_QUARANTINE_COLUMNS), _table(QUARANTINE), coordinator
+            ),
+        ]
     return statements
 
 
@@ -434,9 +454,10 @@ def summary(roles: Roles, state: ClusterState, built_marts: bool) -> list[str]:
         "none superuser or BYPASSRLS; PUBLIC has no privileges):"
     ]
     lines += [f"  {name:<{width}}  {purpose}" for name, purpose in roles.groups().items()]
+    granted = dict.fromkeys((*AUDIT_TABLES, *STEWARD_TABLES, *COORDINATOR_OPS_TABLES))
     lines += [
         f"note: {t} does not exist yet; run db init again once it does"
-        for t in AUDIT_TABLES
+        for t in granted
         if t not in state.tables
     ]
     lines.append("logins: taskforce db init --login GROUP:USER (password from TASKFORCE_PASSWORD_<USER>)")

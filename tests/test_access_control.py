@@ -2,9 +2,12 @@
 `dbt build --full-refresh` (a table rebuild drops row-level security unless dbt re-applies it).
 
 The warehouse is set up the way a deployment would be: a fresh database, `taskforce db init` (twice:
-it must be idempotent) with a loader login and an agency login, the demo extracts ingested through the
-loader login, then built by the database owner. Rows each role sees are counted under SET ROLE from a
-NOINHERIT test login that is a member of every application role, against counts made as the owner.
+it must be idempotent) with a loader login, an agency login and a coordinator login, the demo extracts
+ingested through the loader login, then built by the database owner. The Data health page is run as the
+coordinator's and the agency's dashboard logins: what it reads from ``ops`` is granted to the coordinator
+(of the quarantine, never the original cells), and to no agency. Rows each role sees are counted under
+SET ROLE from a NOINHERIT test login that is a member of every application role, against counts made as
+the owner.
 
 Roles are cluster-wide, so every run uses its own role prefix (TASKFORCE_ROLE_PREFIX) and drops its
 roles at the end. The PostgreSQL role of TASKFORCE_TEST_POSTGRES_URL needs CREATEROLE as well as
@@ -27,6 +30,7 @@ import psycopg
 import pytest
 import yaml
 from psycopg import sql
+from streamlit.testing.v1 import AppTest
 
 from ingest.contract import load_agencies
 from ingest.run import ingest_file
@@ -44,6 +48,7 @@ from taskforce.cli import main
 from taskforce.settings import Settings, load_settings
 from taskforce.warehouse import connect
 from tests.conftest import postgres_url, settings_for
+from tests.test_dashboard_login import APP, DashboardWarehouse, add_users, sign_in, use_env
 
 MARTS_DIR = Path(__file__).resolve().parent.parent / "dbt_project" / "models" / "marts"
 # pseudonymous keys of people
@@ -74,6 +79,7 @@ class Protected:
     roles: Roles
     tester_url: str  # NOINHERIT login, member of every application role: for SET ROLE
     agency_login_url: str  # a login of the first agency's role
+    coordinator_login_url: str  # a login of the coordinator role (the dashboard's)
     loader_login: str
     init_outputs: tuple[str, ...]
 
@@ -148,16 +154,20 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory, demo_paths: list[Path]) 
     roles = Roles(prefix, tuple(load_agencies()))
     first_agency = roles.agencies[0]
     loader_login, agency_login, tester = f"{prefix}ingest", f"{prefix}{first_agency}_user", f"{prefix}tester"
-    passwords = {name: secrets.token_urlsafe(16) for name in (loader_login, agency_login, tester)}
+    coordinator_login = f"{prefix}coord_user"
+    passwords = {
+        name: secrets.token_urlsafe(16) for name in (loader_login, agency_login, coordinator_login, tester)
+    }
     data_dir = tmp_path_factory.mktemp("access_control")
     settings = settings_for("postgres", data_dir)
     database = urlsplit(settings.warehouse_url).path.strip("/")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("TASKFORCE_ROLE_PREFIX", prefix)  # read by dbt's macros and grants config
-        for name in (loader_login, agency_login):
+        for name in (loader_login, agency_login, coordinator_login):
             env.setenv(password_variable(name), passwords[name])
         try:
             logins = ["--login", f"loader:{loader_login}", "--login", f"agency_{first_agency}:{agency_login}"]
+            logins += ["--login", f"coordinator:{coordinator_login}"]
             outputs = tuple(_db_init(settings.warehouse_url, *logins) for _ in range(2))
             loader_url = _url_for(settings.warehouse_url, loader_login, passwords[loader_login])
             _ingest_as(
@@ -172,6 +182,9 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory, demo_paths: list[Path]) 
                 roles=roles,
                 tester_url=_url_for(settings.warehouse_url, tester, passwords[tester]),
                 agency_login_url=_url_for(settings.warehouse_url, agency_login, passwords[agency_login]),
+                coordinator_login_url=_url_for(
+                    settings.warehouse_url, coordinator_login, passwords[coordinator_login]
+                ),
                 loader_login=loader_login,
                 init_outputs=outputs,
             )
@@ -374,6 +387,161 @@ def test_public_has_no_privileges(protected: Protected) -> None:
     assert (database, schemas, relations) == (0, None, None)
 
 
+# --- what the Data health page reads from ops ---------------------------------------------------------
+
+# the tables the page reads from ops, and the quarantine columns the coordinator may read (no payload)
+DATA_HEALTH_OPS = {"ops.batches", "ops.quarantine", "ops.rejected_files", "ops.builds"}
+QUARANTINE_COLUMNS = ("batch_id", "rules", "reason")
+
+
+@dataclass(frozen=True)
+class DataHealthRun:
+    app: AppTest
+    ops_reads: tuple[tuple[str, dict[str, object]], ...]  # the page's reads of ops that returned rows
+
+
+@pytest.fixture(scope="module")
+def served(warehouse: Protected) -> DashboardWarehouse:
+    """The access-controlled warehouse as the dashboards get it: a user store, the coordinator's and the
+    first agency's database logins."""
+    agency = warehouse.roles.agencies[0]
+    env = {
+        "TASKFORCE_DATA_DIR": str(warehouse.settings.data_dir),
+        "TASKFORCE_WAREHOUSE_URL": warehouse.settings.warehouse_url,
+        "TASKFORCE_ROLE_PREFIX": warehouse.roles.prefix,
+        "TASKFORCE_DASHBOARD_URL_COORDINATOR": warehouse.coordinator_login_url,
+        f"TASKFORCE_DASHBOARD_URL_AGENCY_{agency.upper()}": warehouse.agency_login_url,
+    }
+    return DashboardWarehouse(warehouse.settings, env, add_users(warehouse.settings, agency), agency)
+
+
+def _data_health_page(served: DashboardWarehouse, role: str) -> DataHealthRun:
+    """The app, signed in as the user of ``role``, on the Data health page; the ops reads that succeeded
+    are noted on the way (the page's own SQL and parameters, as its login ran them)."""
+    from dashboards import data
+
+    reads: list[tuple[str, dict[str, object]]] = []
+    run = data._Reader.run
+
+    def noting(self: data._Reader, statement: str, params: dict[str, object]) -> object:
+        frame = run(self, statement, params)
+        if "ops." in statement:
+            reads.append((statement, dict(params)))
+        return frame
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(data._Reader, "run", noting)
+        use_env(served, patch)
+        app = AppTest.from_file(APP, default_timeout=120)
+        app.run()
+        user = served.user(role)
+        sign_in(app, user, served.passwords[user])
+        app.switch_page("pages/data_health.py").run()
+    assert not app.exception, app.exception
+    assert app.title and app.title[0].value == "Data health"
+    return DataHealthRun(app, tuple(reads))
+
+
+@pytest.fixture(scope="module")
+def coordinator_page(served: DashboardWarehouse) -> DataHealthRun:
+    return _data_health_page(served, "coordinator")
+
+
+def _ops_tables(con: psycopg.Connection) -> list[str]:
+    rows = con.execute("select 'ops.' || tablename from pg_tables where schemaname = 'ops' order by 1")
+    return [row[0] for row in rows.fetchall()]
+
+
+def test_the_data_health_page_shows_the_coordinator_the_quarantine_reasons(
+    coordinator_page: DataHealthRun, warehouse: Protected
+) -> None:
+    app = coordinator_page.app
+    note = "This part reads the load records (ops), which your role may not read. A data steward sees it."
+    assert note not in [i.value for i in app.info]
+    assert not app.error
+    reasons = next(f.value for f in app.dataframe if {"Rule", "Column"} <= set(f.value.columns))
+    with _owner(warehouse) as con:
+        quarantined = con.execute(
+            "select count(*) from ops.quarantine as q join ops.batches as b on b.batch_id = q.batch_id "
+            "where b.status = 'active'"
+        ).fetchone()[0]
+    assert quarantined > 0 and len(reasons) > 0
+    assert 0 < reasons["Rows quarantined"].sum() <= quarantined
+    assert any(s.value.startswith("Last successful build:") for s in app.success)  # ops.builds
+
+
+def test_the_pages_ops_reads_run_on_the_coordinator_login_and_the_payload_is_denied(
+    coordinator_page: DataHealthRun, warehouse: Protected
+) -> None:
+    import re
+
+    import sqlalchemy as sa
+
+    read = {
+        f"ops.{t}"
+        for statement, _ in coordinator_page.ops_reads
+        for t in re.findall(r"ops\.(\w+)", statement)
+    }
+    assert read == DATA_HEALTH_OPS
+    login = urlsplit(warehouse.coordinator_login_url).username
+    engine = sa.create_engine(
+        warehouse.coordinator_login_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    )
+    try:
+        with engine.connect() as con:
+            assert con.execute(sa.text("select current_user")).scalar() == login
+            for statement, params in coordinator_page.ops_reads:
+                con.execute(sa.text(statement), params).fetchall()
+    finally:
+        engine.dispose()
+    with psycopg.connect(warehouse.coordinator_login_url, autocommit=True) as con:
+        columns = ", ".join(QUARANTINE_COLUMNS)
+        assert (
+            con.execute(f"select count(*) from (select {columns} from ops.quarantine) as q").fetchone()[0] > 0
+        )
+        for denied in (
+            "select payload from ops.quarantine",
+            "select * from ops.quarantine",
+            "select count(*) from ops.quarantine where payload like '%'",
+            "select user_name from ops.audit_log",
+            "select * from ops.retention_log",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied"):
+                con.execute(denied)
+
+
+def test_donor_and_agency_roles_are_denied_every_ops_table(protected: Protected) -> None:
+    roles = protected.roles
+    with _owner(protected) as owner:
+        tables = _ops_tables(owner)
+    assert set(tables) >= DATA_HEALTH_OPS
+    denied = [roles.name("donor"), *(roles.agency(code) for code in roles.agencies)]
+    with psycopg.connect(protected.tester_url, autocommit=True) as tester:
+        for role in denied:
+            for table in tables:
+                with pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied"):
+                    _count_as(tester, role, table)
+        # the coordinator: the page's tables (the quarantine by its granted columns only), nothing more
+        coordinator = roles.name("coordinator")
+        for table in sorted(DATA_HEALTH_OPS - {"ops.quarantine"}):
+            assert _count_as(tester, coordinator, table) >= 0
+        for table in sorted(set(tables) - DATA_HEALTH_OPS):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                _count_as(tester, coordinator, table)
+    with psycopg.connect(protected.agency_login_url, autocommit=True) as login:
+        for table in sorted(DATA_HEALTH_OPS):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied"):
+                login.execute(sql.SQL("select count(*) from {}").format(sql.Identifier(*table.split("."))))
+
+
+def test_an_agency_user_gets_the_note_instead_of_the_ops_parts(served: DashboardWarehouse) -> None:
+    run = _data_health_page(served, "agency")
+    assert run.ops_reads == ()
+    note = "This part reads the load records (ops), which your role may not read. A data steward sees it."
+    assert note in [i.value for i in run.app.info]
+    assert not [f for f in run.app.dataframe if {"Rule", "Column"} <= set(f.value.columns)]
+
+
 def _privileges_snapshot(url: str, prefix: str) -> tuple[object, ...]:
     with psycopg.connect(url) as con:
         return (
@@ -396,6 +564,11 @@ def _privileges_snapshot(url: str, prefix: str) -> tuple[object, ...]:
             con.execute(
                 "select relname, relacl::text from pg_class"
                 " where relnamespace = 'ops'::regnamespace order by 1"
+            ).fetchall(),
+            con.execute(  # column-level grants (the coordinator's columns of ops.quarantine)
+                "select c.relname, a.attname, a.attacl::text from pg_attribute as a"
+                " join pg_class as c on c.oid = a.attrelid"
+                " where c.relnamespace = 'ops'::regnamespace and a.attacl is not null order by 1, 2"
             ).fetchall(),
         )
 

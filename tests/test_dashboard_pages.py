@@ -3,7 +3,9 @@ serves it (signed in as a coordinator; on PostgreSQL with the coordinator role's
 
 * the numbers each page shows equal the marts, counted here with plain SQL, for a given filter;
 * the filters come from the URL, follow the user from page to page, and go back into the URL;
-* the language switch leaves no English label on the Turkish side and no Turkish label on the English side;
+* the language switch leaves no English label on the Turkish side and no Turkish label on the English side,
+  on every page with the app's sidebar (sign-in status, sign-out), and on the sign-in screen, where the
+  switch works before signing in and the pages open in the language chosen there;
 * a filter with no data gives a clear empty state, never an exception;
 * a new build changes the cache key (so cached results are never those of an old build).
 
@@ -17,6 +19,7 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +27,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboards import i18n
+from dashboards import auth, i18n
 from taskforce.settings import PROJECT_ROOT, Settings, load_settings
 from taskforce.warehouse import connect
 from tests.test_dashboard_login import DashboardWarehouse, dashboard_warehouse, sign_in, use_env
@@ -425,8 +428,9 @@ def _plotly_labels(app: AppTest) -> list[str]:
 
 def rendered_labels(app: AppTest) -> list[str]:
     """Every label the page shows (not the data cells): headings, captions, metric labels, messages,
-    buttons, widget labels and options, expander labels, table headers, chart legends and categories.
-    The app's own sidebar (sign-in status, sign-out) and the language switch itself are left out."""
+    buttons, widget labels and options, expander labels, table headers, chart legends and categories,
+    the app's own sidebar (sign-in status, sign-out) and the sign-in form. The language switch itself is
+    left out: its label is in both languages on purpose."""
     texts: list[str] = []
     main = app.main
     for kind in (
@@ -453,8 +457,10 @@ def rendered_labels(app: AppTest) -> list[str]:
         for widget in app.sidebar.get(kind):
             texts.append(str(widget.label))
             texts += [str(o) for o in widget.options]
-    texts += [str(b.label) for b in app.sidebar.get("button") if b.key == "reset_filters"]
+    texts += [str(b.label) for b in app.get("button")]  # the sign-in form's too, and sign-out
+    texts += [str(w.label) for w in app.get("text_input")]
     texts += [str(h.value) for h in app.sidebar.get("header")]
+    texts += [str(c.value) for c in app.sidebar.get("caption")]
     texts += _plotly_labels(app)
     return texts
 
@@ -492,6 +498,71 @@ def test_no_english_on_the_turkish_side_and_no_turkish_on_the_english_side(
     en.sidebar.radio(key="lang").set_value("tr").run()
     assert en.query_params.get("lang") == "tr"
     assert _leaks(rendered_labels(en), english) == []
+
+
+def test_the_sign_in_screen_follows_the_language_switch(
+    served_duckdb: DashboardWarehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sign-in screen, its messages and the app's sidebar in both languages; the switch works before
+    signing in, goes into the URL, and the pages open in the language chosen there."""
+    english, turkish = language_fragments([])
+    use_env(served_duckdb, monkeypatch)
+
+    # a link in Turkish: the sign-in screen is Turkish, and so is the answer to a wrong password
+    tr = AppTest.from_file(APP, default_timeout=120)
+    tr.query_params["lang"] = "tr"
+    tr.run()
+    assert tr.sidebar.radio(key="lang").value == "tr"
+    assert tr.title[0].value == i18n.TEXT["auth_sign_in_title"][1]
+    assert [w.label for w in tr.text_input] == [i18n.TEXT["auth_user_name"][1], i18n.TEXT["auth_password"][1]]
+    assert _leaks(rendered_labels(tr), english) == []
+    sign_in(tr, "nobody-here", "not-the-password")
+    assert [e.value for e in tr.error] == [i18n.TEXT["auth_wrong_password"][1]]
+    assert _leaks(rendered_labels(tr), english) == []
+
+    # in English by default, nothing Turkish; the switch on the sign-in screen turns it Turkish
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.run()
+    assert app.title[0].value == "Sign in" and app.sidebar.radio(key="lang").value == "en"
+    assert len(rendered_labels(app)) >= 5
+    assert _leaks(rendered_labels(app), turkish) == []
+    app.sidebar.radio(key="lang").set_value("tr").run()
+    assert app.query_params.get("lang") == "tr"
+    assert app.title[0].value == i18n.TEXT["auth_sign_in_title"][1]
+    assert _leaks(rendered_labels(app), english) == []
+
+    # signed in, the pages are in the language chosen before, the sidebar included
+    user = served_duckdb.user("coordinator")
+    sign_in(app, user, served_duckdb.passwords[user])
+    assert not app.exception, app.exception
+    assert app.sidebar.radio(key="lang").value == "tr"
+    assert app.title[0].value == i18n.TEXT["title_overview"][1]
+    signed_in = i18n.TEXT["app_signed_in_as"][1].format(user=user, role="koordinatör")
+    assert signed_in in [c.value for c in app.sidebar.caption]
+    assert app.sidebar.button(key="sign_out").label == i18n.TEXT["auth_sign_out"][1]
+    assert _leaks(rendered_labels(app), english) == []
+
+    # signed out: the sign-in screen again, still in Turkish; back to English, the URL forgets the language
+    app.sidebar.button(key="sign_out").click().run()
+    assert app.title[0].value == i18n.TEXT["auth_sign_in_title"][1]
+    app.sidebar.radio(key="lang").set_value("en").run()
+    assert app.title[0].value == "Sign in" and "lang" not in app.query_params
+    assert _leaks(rendered_labels(app), turkish) == []
+
+
+def test_refusals_are_in_the_users_language() -> None:
+    """The messages of a refused sign-in carry their text key: English in logs and str(), the user's
+    language on screen (the role's name too)."""
+    from taskforce.users import User
+
+    user = User(name="ayse", role="agency", agency="tnp")
+    problem = auth.AccessProblem(
+        "auth_no_login_for_role", role=partial(auth.role_label, user), variable="TASKFORCE_DASHBOARD_URL_X"
+    )
+    assert str(problem) == problem.message("en")
+    assert str(problem).startswith("The dashboard has no database login for the agency (tnp) role")
+    assert "kurum (tnp)" in problem.message("tr") and "TASKFORCE_DASHBOARD_URL_X" in problem.message("tr")
+    assert auth.role_name("donor", "tr") == "donör"
 
 
 def test_every_text_has_both_languages_and_turkish_numbers() -> None:

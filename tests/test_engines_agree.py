@@ -48,9 +48,13 @@ def sort_key(row: tuple) -> tuple:
     return tuple((value is None, str(type(value).__name__), str(value)) for value in row)
 
 
+# Columns that name the build itself, and so differ between two builds of the same data
+BUILD_SPECIFIC = {"reporting.rpt_data_vintage": ("build_id", "engine", "build_started_at")}
+
+
 def normalised_rows(settings: Settings, table: str) -> tuple[list[str], list[tuple]]:
     with connect(settings) as wh:
-        frame = wh.frame(f"select * from {table}")
+        frame = wh.frame(f"select * from {table}").drop(columns=list(BUILD_SPECIFIC.get(table, ())))
     rows = [tuple(normalised(v) for v in record) for record in frame.astype(object).itertuples(index=False)]
     return list(frame.columns), sorted(rows, key=sort_key)
 

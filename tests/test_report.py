@@ -213,24 +213,32 @@ def synthetic_source(persons: list[dict[str, object]], years: tuple[int, ...] = 
             "build_id": "20090101T000000-test",
             "engine": "duckdb",
             "started_at": "2009-01-01 00:00:00",
-            "finished_at": "2009-01-01 00:01:00",
             "dbt_version": "1.11.0",
         },
         batches=pd.DataFrame(
             [
                 {
-                    "batch_id": "police_identifications:tnp:2009:abc",
                     "agency": "tnp",
                     "source": "police_identifications",
                     "period": "2009",
                     "period_start": pd.Timestamp("2009-01-01"),
                     "period_end": pd.Timestamp("2009-12-31"),
                     "file_name": "tnp_identifications_2009.csv",
+                    "is_file_name_withheld": False,
                     "file_sha256": "ab" * 32,
                     "rows_loaded": 120,
-                    "loaded_at": pd.Timestamp("2009-02-01"),
-                    "status": "active",
-                }
+                },
+                {
+                    "agency": "tnp",
+                    "source": "police_operations",
+                    "period": "2009",
+                    "period_start": pd.Timestamp("2009-01-01"),
+                    "period_end": pd.Timestamp("2009-12-31"),
+                    "file_name": None,
+                    "is_file_name_withheld": True,
+                    "file_sha256": "cd" * 32,
+                    "rows_loaded": 40,
+                },
             ]
         ),
         engine="duckdb",
@@ -418,13 +426,45 @@ def test_a_year_without_data_is_refused() -> None:
         make(synthetic_source(random_persons(1)), period=2009, first=2007)
 
 
+def vintage_row(**changes: object) -> pd.DataFrame:
+    row: dict[str, object] = {
+        "build_id": "b1",
+        "engine": "duckdb",
+        "build_started_at": pd.Timestamp("2010-01-01 10:00:00"),
+        "dbt_version": "1.11.0",
+        "is_recorded_build": True,
+        "batches_used": 2,
+        "active_batches_not_used": 0,
+        "used_batches_not_active": 0,
+    }
+    row.update(changes)
+    return pd.DataFrame([row])
+
+
 def test_the_report_refuses_a_warehouse_built_from_other_batches_than_the_active_ones() -> None:
-    used = pd.DataFrame({"batch_id": ["a", "b"]})
-    _check_vintage(used, {"a", "b"})
-    with pytest.raises(ReportDataError, match="no longer active"):
-        _check_vintage(used, {"a"})
-    with pytest.raises(ReportDataError, match="loaded after the last build"):
-        _check_vintage(used, {"a", "b", "c"})
+    build = _check_vintage(vintage_row())
+    assert build == {
+        "build_id": "b1",
+        "engine": "duckdb",
+        "started_at": "2010-01-01 10:00:00",
+        "dbt_version": "1.11.0",
+    }
+    with pytest.raises(ReportDataError, match="superseded while it ran"):
+        _check_vintage(vintage_row(used_batches_not_active=1))
+    with pytest.raises(ReportDataError, match="loaded while it ran"):
+        _check_vintage(vintage_row(active_batches_not_used=2))
+    with pytest.raises(ReportDataError, match="not made by `taskforce build`"):
+        _check_vintage(vintage_row(build_id=None, is_recorded_build=False))
+    with pytest.raises(ReportDataError, match="no data vintage"):
+        _check_vintage(vintage_row().iloc[0:0])
+
+
+def test_a_file_name_given_by_hand_is_not_in_the_batches_table() -> None:
+    report = make(synthetic_source(random_persons(2)))
+    assert report.table("batches").column("file_name") == (
+        "tnp_identifications_2009.csv",
+        "(not shown: not in the naming convention)",
+    )
 
 
 def test_no_warehouse_is_a_clear_error(empty_duckdb: Settings) -> None:
@@ -432,16 +472,14 @@ def test_no_warehouse_is_a_clear_error(empty_duckdb: Settings) -> None:
         read_source(empty_duckdb)
 
 
-def test_the_report_reads_only_reporting_reference_and_the_vintage_tables() -> None:
-    allowed_ops = {"builds", "build_batches", "batches"}
+def test_the_report_reads_only_the_reporting_schema() -> None:
+    """Every statement names reporting tables only (tests/test_dashboard_donor.py also makes the report
+    as the PostgreSQL donor role, and from a DuckDB file that holds nothing but the reporting schema)."""
     for name, sql in QUERIES.items():
-        relations = re.findall(r"\b(?:from|join)\s+(\w+)\.(\w+)", sql, flags=re.IGNORECASE)
+        relations = re.findall(r"\b(?:from|join)\s+([\w.]+)", sql, flags=re.IGNORECASE)
         assert relations, name
-        for schema, table in relations:
-            assert schema in ("reporting", "reference") or (schema == "ops" and table in allowed_ops), (
-                name,
-                schema,
-            )
+        for relation in relations:
+            assert relation.startswith("reporting.rpt_"), (name, relation)
 
 
 DANGEROUS = ['=HYPERLINK("http://evil.example","click")', "+1+2", "-3+4", "@SUM(A1:A2)", "\t=1+1", "\r=1+1"]
@@ -695,17 +733,24 @@ def test_demo_vintage_lists_the_active_batches_of_the_last_build(built: Settings
 
     report = make_demo_report(built)
     batches = report.table("batches")
-    with connect(built) as wh:
-        active = {row[0] for row in wh.fetchall("select batch_id from ops.batches where status = 'active'")}
-        hashes = dict(wh.fetchall("select batch_id, file_sha256 from ops.batches"))
-        build = wh.fetchall(
-            "select build_id from ops.builds where status = 'success' order by finished_at desc"
+    with connect(built) as wh:  # as the owner, from the bookkeeping the report itself may not read
+        active = wh.fetchall(
+            "select agency, source, period, file_name, file_sha256, rows_loaded from ops.batches "
+            "where status = 'active'"
         )
-    assert set(batches.column("batch_id")) == active
-    for batch, digest in zip(batches.column("batch_id"), batches.column("file_sha256"), strict=True):
-        assert hashes[batch] == digest
+        build = wh.fetchall(
+            "select build_id, dbt_version from ops.builds where status = 'success' order by finished_at desc"
+        )
+    listed = zip(
+        *(batches.column(key) for key in ("agency", "source", "period", "file_name", "file_sha256")),
+        batches.column("rows_loaded"),
+        strict=True,
+    )
+    assert sorted(listed) == sorted(tuple(row) for row in active)
     vintage = dict(report.table("data_vintage").rows)
-    assert vintage["Build id"] == build[0][0]
+    assert (vintage["Build id"], vintage["dbt version"]) == tuple(build[0])
+    assert vintage["Warehouse engine"] == built.engine
+    assert vintage["Batches used"] == str(len(active))
     assert vintage["Disclosure threshold"] == "10"
 
 

@@ -4,8 +4,9 @@ validation rules, incomplete key fields, files refused whole, and the last succe
 tells a coordinator whom to call.
 
 The extract figures come from the data-quality marts. The quarantine reasons, batches, refused files and
-builds are read from ``ops``; a role that may not read them (PostgreSQL: only the steward role reads the
-quarantine) sees a note instead of those parts.
+builds are read from ``ops``; a role that may not read them sees a note instead of those parts. On
+PostgreSQL ``taskforce db init`` grants them to the coordinator (of ``ops.quarantine`` only the batch, rules
+and reason columns, never the original cells) and to no agency role (``taskforce/access.py``).
 """
 
 from __future__ import annotations

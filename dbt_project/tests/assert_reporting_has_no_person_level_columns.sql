@@ -8,6 +8,9 @@
 -- depends_on: {{ ref('rpt_victims_by_exploitation') }}
 -- depends_on: {{ ref('rpt_victims_by_nationality_group') }}
 -- depends_on: {{ ref('rpt_prosecutions_convictions_by_year') }}
+-- depends_on: {{ ref('rpt_code_labels') }}
+-- depends_on: {{ ref('rpt_data_vintage') }}
+-- depends_on: {{ ref('rpt_data_vintage_batches') }}
 {%- set reporting_schema = ref('rpt_indicator_values').schema %}
 
 select
