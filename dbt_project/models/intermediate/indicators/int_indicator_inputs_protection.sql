@@ -4,9 +4,21 @@
 -- agencies), except for returns, which carry the sex and age at departure. Assistance is a service the
 -- person received (shelter stay and the services recorded for it, health service, assisted return), as
 -- in fct_victim_pathway: a referral is a request, counted in S5, not assistance.
--- A table, not a view: read by several models and tests, and PostgreSQL plans a stack of views badly
--- (no JIT for it on PostgreSQL: macros/indicator_planner_settings.sql).
-{{ config(materialized='table', pre_hook="{{ indicator_planner_settings() }}") }}
+-- Incremental by calendar year (docs block incremental_models): a build recomputes only the years whose
+-- events, pathways or periods changed, as int_protection_input_years_fingerprinted sees them (including
+-- a person's attributes or identifications changed by a record of another year). No JIT for it on
+-- PostgreSQL (macros/indicator_planner_settings.sql).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=[
+        "{{ indicator_planner_settings() }}",
+        "{{ incremental_prepare('int_protection_input_years_fingerprinted', calendar_year('period_start')) }}",
+    ],
+    post_hook="{{ incremental_save_state('int_protection_input_years_fingerprinted') }}",
+) }}
+{{ incremental_depends_on('int_protection_input_years_fingerprinted') }}
 
 with persons as (
     select person_key, sex, age_group, citizenship_group from {{ ref('dim_person') }}
@@ -31,14 +43,17 @@ urban_centres as (
 stays as (
     select stay_id, reporting_agency, person_key, admitted_on, services as service_list
     from {{ ref('fct_shelter_stays') }}
+    {{ incremental_where(calendar_year('admitted_on')) }}
 ),
 
 health_services as (
     select person_key, served_on, service_type from {{ ref('fct_health_services') }}
+    {{ incremental_where(calendar_year('served_on')) }}
 ),
 
 returns as (
     select * from {{ ref('fct_returns') }}
+    {{ incremental_where(calendar_year('departed_on')) }}
 ),
 
 -- S1: one row per service event and service type (the support_services seed groups the codes)
@@ -185,6 +200,7 @@ referrals as (
         coalesce(to_agency, 'unknown') as to_agency,
         coalesce(service_requested, 'unknown') as service_requested
     from {{ ref('fct_referrals') }}
+    {{ incremental_where(calendar_year('referred_on')) }}
 ),
 
 referral_periods as (
@@ -211,6 +227,7 @@ pathways as (
     where person_identification_status = 'identified'
         and identified_on is not null
         and (days_identification_to_first_assistance is null or days_identification_to_first_assistance >= 0)
+        {{- incremental_and(calendar_year('identified_on')) }}
 ),
 
 pathway_periods as (
@@ -376,4 +393,6 @@ final as (
     select * from n2
 )
 
+-- the totals cover every period of the spine: keep the recomputed years only
 select * from final
+{{ incremental_where(calendar_year('period_start')) }}

@@ -2,9 +2,20 @@
 -- (shape: macros/indicator_rollup.sql). Unit: the person-period of int_victim_periods_deduplicated, so
 -- a person counts once per period; unknown characteristics are categories of their own in the counts
 -- and are left out of the bases of the shares (V6 age, V7 citizenship, V8 form).
--- A table, not a view: read by several models and tests, and PostgreSQL plans a stack of views badly
--- (no JIT for it on PostgreSQL: macros/indicator_planner_settings.sql).
-{{ config(materialized='table', pre_hook="{{ indicator_planner_settings() }}") }}
+-- Incremental by calendar year, as int_victim_periods_deduplicated (docs block incremental_models): a
+-- period's figures come from the person-periods of that period only. No JIT for it on PostgreSQL
+-- (macros/indicator_planner_settings.sql).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=[
+        "{{ indicator_planner_settings() }}",
+        "{{ incremental_prepare('int_identification_years_fingerprinted', calendar_year('period_start')) }}",
+    ],
+    post_hook="{{ incremental_save_state('int_identification_years_fingerprinted') }}",
+) }}
+{{ incremental_depends_on('int_identification_years_fingerprinted') }}
 
 with person_periods as (
     select
@@ -12,6 +23,7 @@ with person_periods as (
         nationality_iso3 as citizenship,
         referral_source as referral_category
     from {{ ref('int_victim_periods_deduplicated') }}
+    {{ incremental_where(calendar_year('period_start')) }}
 ),
 
 identified as (
@@ -28,6 +40,7 @@ presumed_by_referral as (
 
 forms as (
     select * from {{ ref('int_victim_period_exploitation_types_collected') }}
+    {{ incremental_where(calendar_year('period_start')) }}
 ),
 
 identified_forms as (
@@ -181,4 +194,6 @@ final as (
     select * from v8
 )
 
+-- the totals cover every period of the spine: keep the recomputed years only
 select * from final
+{{ incremental_where(calendar_year('period_start')) }}

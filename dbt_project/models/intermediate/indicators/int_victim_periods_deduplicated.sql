@@ -6,12 +6,25 @@
 -- breakdown adds up to the total: a person re-identified in another province in the same year is in
 -- one province only. Counted once per period, a person identified in March and in October is in two
 -- months, two quarters and one year: months do not add up to years.
--- A table, not a view: read by several models and tests, and PostgreSQL plans a stack of views badly
--- (no JIT for it on PostgreSQL: macros/indicator_planner_settings.sql).
-{{ config(materialized='table', pre_hook="{{ indicator_planner_settings() }}") }}
+-- Incremental by calendar year (docs block incremental_models): a build recomputes only the years whose
+-- identification records or periods changed (int_identification_years_fingerprinted); every row of a
+-- period comes from records dated in the period's year. No JIT for it on PostgreSQL
+-- (macros/indicator_planner_settings.sql).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=[
+        "{{ indicator_planner_settings() }}",
+        "{{ incremental_prepare('int_identification_years_fingerprinted', calendar_year('period_start')) }}",
+    ],
+    post_hook="{{ incremental_save_state('int_identification_years_fingerprinted') }}",
+) }}
+{{ incremental_depends_on('int_identification_years_fingerprinted') }}
 
 with identifications as (
     select * from {{ ref('fct_identifications') }}
+    {{ incremental_where(calendar_year('identified_on')) }}
 ),
 
 provinces as (

@@ -5,10 +5,21 @@
 --   2. then the earliest record (event date);
 --   3. then the lowest record id (then source), as fct_identifications orders a person's identifications.
 -- Unknown values (null, sex 'unknown') never take part, so an unknown never beats a known value.
+-- Incremental by person (docs block incremental_models): a build recomputes only the persons whose
+-- records changed (int_persons_fingerprinted).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ incremental_prepare('int_persons_fingerprinted', 'person_key') }}",
+    post_hook="{{ incremental_save_state('int_persons_fingerprinted') }}",
+) }}
+{{ incremental_depends_on('int_persons_fingerprinted') }}
 {%- set precedence = "case when is_identification then 0 else 1 end, event_on, record_id, source" %}
 
 with records as (
     select * from {{ ref('int_person_records_unioned') }}
+    {{ incremental_where('person_key') }}
 ),
 
 sex_ranked as (

@@ -4,6 +4,16 @@
 -- request, not yet assistance). A step dated before the first identification (a shelter that admitted
 -- a person before the police recorded them, a return from an earlier, quarantined identification) gives
 -- a negative number of days: it is kept, and the row is flagged, so a median of days can leave it out.
+-- Incremental by person, as int_persons_resolved (docs block incremental_models).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ incremental_prepare('int_persons_fingerprinted', 'person_key') }}",
+    post_hook="{{ incremental_save_state('int_persons_fingerprinted') }}",
+) }}
+{{ incremental_depends_on('int_persons_fingerprinted') }}
+
 with persons as (
     select
         person_key,
@@ -11,10 +21,12 @@ with persons as (
         first_identified_on,
         identifying_agency
     from {{ ref('int_persons_resolved') }}
+    {{ incremental_where('person_key') }}
 ),
 
 records as (
     select * from {{ ref('int_person_records_unioned') }}
+    {{ incremental_where('person_key') }}
 ),
 
 steps as (
