@@ -35,6 +35,8 @@ YEAR_MODELS = (
     "int_victim_period_exploitation_types_collected",
     "int_indicator_inputs_victims",
     "int_indicator_inputs_protection",
+    "int_indicator_inputs_prevention",
+    "int_indicator_inputs_enforcement",
 )
 PERSON_MODELS = ("int_persons_resolved", "int_victim_pathways")
 INCREMENTAL_MODELS = YEAR_MODELS + PERSON_MODELS
@@ -265,6 +267,9 @@ def test_the_build_recomputed_the_changed_units_only(outcome: Outcome) -> None:
         assert outcome.changes[model] == IDENTIFICATION_YEARS, model
     # the new year, and a year changed only through the resolved attributes of a person counted in it
     assert {"2011", outcome.quiet_year} <= outcome.changes["int_indicator_inputs_protection"]
+    # the new year, and the years of calls naming a person whose identifications changed (H2)
+    assert "2011" in outcome.changes["int_indicator_inputs_prevention"]
+    assert outcome.changes["int_indicator_inputs_enforcement"] == {"2011"}  # no justice data changed
     for model in PERSON_MODELS:  # exactly the persons whose records changed
         assert outcome.changes[model] == outcome.touched_persons, model
 

@@ -3,9 +3,20 @@
 -- extract except migrant smuggling (TPC Art. 79), which is not trafficking; the `offence` breakdown
 -- gives the Art. 80 figures alone. Decisions whose case was indicted before the first reporting year
 -- have no prosecution row and so an unknown offence: they are kept (as `unknown`), not dropped.
--- A table, not a view: read by several models and tests, and PostgreSQL plans a stack of views badly
--- (no JIT for it on PostgreSQL: macros/indicator_planner_settings.sql).
-{{ config(materialized='table', pre_hook="{{ indicator_planner_settings() }}") }}
+-- Incremental by calendar year (docs block incremental_models): a build recomputes only the years whose
+-- indictments, decisions or periods changed (int_enforcement_input_years_fingerprinted). No JIT for it
+-- on PostgreSQL (macros/indicator_planner_settings.sql).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=[
+        "{{ indicator_planner_settings() }}",
+        "{{ incremental_prepare('int_enforcement_input_years_fingerprinted', calendar_year('period_start')) }}",
+    ],
+    post_hook="{{ incremental_save_state('int_enforcement_input_years_fingerprinted') }}",
+) }}
+{{ incremental_depends_on('int_enforcement_input_years_fingerprinted') }}
 
 with provinces as (
     select province_plate_code, nuts1_code from {{ ref('dim_province') }}
@@ -33,6 +44,7 @@ prosecutions as (
     left join provinces on prosecutions.court_province_plate_code = provinces.province_plate_code
     left join nationalities on prosecutions.nationality_iso3 = nationalities.nationality_iso3
     where coalesce(prosecutions.offence, 'unknown') <> 'migrant_smuggling'
+        {{- incremental_and(calendar_year('prosecutions.filed_on')) }}
 ),
 
 first_instance_decisions as (
@@ -56,6 +68,7 @@ first_instance_decisions as (
     left join nationalities on decisions.nationality_iso3 = nationalities.nationality_iso3
     where decisions.court_instance = 'first_instance'
         and coalesce(decisions.offence, 'unknown') <> 'migrant_smuggling'
+        {{- incremental_and(calendar_year('decisions.decided_on')) }}
 ),
 
 -- P3: a defendant once per period, with the court and offence of their first indictment in it
@@ -183,4 +196,6 @@ final as (
     select * from p5
 )
 
+-- the totals cover every period of the spine: keep the recomputed years only
 select * from final
+{{ incremental_where(calendar_year('period_start')) }}

@@ -2,9 +2,21 @@
 -- and breakdown (shape: macros/indicator_rollup.sql). Calls are counted as received (active extracts
 -- only: a resent year replaces the first file); training sessions by their reference, participants
 -- per session (trainings carry no person key).
--- A table, not a view: read by several models and tests, and PostgreSQL plans a stack of views badly
--- (no JIT for it on PostgreSQL: macros/indicator_planner_settings.sql).
-{{ config(materialized='table', pre_hook="{{ indicator_planner_settings() }}") }}
+-- Incremental by calendar year (docs block incremental_models): a build recomputes only the years whose
+-- calls, training sessions or periods changed, as int_prevention_input_years_fingerprinted sees them
+-- (including a call whose person was identified later). No JIT for it on PostgreSQL
+-- (macros/indicator_planner_settings.sql).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=[
+        "{{ indicator_planner_settings() }}",
+        "{{ incremental_prepare('int_prevention_input_years_fingerprinted', calendar_year('period_start')) }}",
+    ],
+    post_hook="{{ incremental_save_state('int_prevention_input_years_fingerprinted') }}",
+) }}
+{{ incremental_depends_on('int_prevention_input_years_fingerprinted') }}
 
 with provinces as (
     select province_plate_code, nuts1_code from {{ ref('dim_province') }}
@@ -33,6 +45,7 @@ calls as (
         coalesce(calls.caller_type, 'unknown') as caller_type
     from {{ ref('fct_helpline_calls') }} as calls
     left join provinces on calls.province_plate_code = provinces.province_plate_code
+    {{ incremental_where(calendar_year('calls.received_on')) }}
 ),
 
 call_periods as (
@@ -86,6 +99,7 @@ training_rows as (
     from {{ ref('fct_trainings') }} as trainings
     left join sectors on trainings.participant_agency = sectors.participant_agency
     left join provinces on trainings.province_plate_code = provinces.province_plate_code
+    {{ incremental_where(calendar_year('trainings.started_on')) }}
 ),
 
 training_periods as (
@@ -182,4 +196,6 @@ final as (
     select * from t2
 )
 
+-- the totals cover every period of the spine: keep the recomputed years only
 select * from final
+{{ incremental_where(calendar_year('period_start')) }}
