@@ -139,8 +139,12 @@ verdicts as (
     select *, offence as category from conviction_periods where counts_in_rate
 ),
 
+-- every rollup below counts rows: the CTEs above hold one row per counted unit and period (the first
+-- indictment of a defendant or case, the first conviction of a person; a first-instance decision is
+-- unique per case and defendant in fct_court_decisions, a tested key), so a plain count is the distinct
+-- count, and PostgreSQL can hash it instead of sorting the rows once per breakdown
 p3 as (
-    {{ indicator_rollup('defendant_periods', 'P3', 'count(distinct defendant_key)', none, {
+    {{ indicator_rollup('defendant_periods', 'P3', 'count(*)', none, {
         'total': [],
         'sex': ['sex'],
         'nationality_group': ['nationality_group'],
@@ -151,7 +155,7 @@ p3 as (
 ),
 
 p3a as (
-    {{ indicator_rollup('case_periods', 'P3A', 'count(distinct case_reference)', none, {
+    {{ indicator_rollup('case_periods', 'P3A', 'count(*)', none, {
         'total': [],
         'offence': ['category'],
         'province': ['province_plate_code', 'nuts1_code'],
@@ -160,7 +164,7 @@ p3a as (
 ),
 
 p4 as (
-    {{ indicator_rollup('convicted_by_offence', 'P4', 'count(distinct defendant_key)', none, {
+    {{ indicator_rollup('convicted_by_offence', 'P4', 'count(*)', none, {
         'total': [],
         'sex': ['sex'],
         'nationality_group': ['nationality_group'],
@@ -169,15 +173,15 @@ p4 as (
         'nuts1': ['nuts1_code'],
     }) }}
     union all
-    {{ indicator_rollup('convicted_by_sentence', 'P4', 'count(distinct defendant_key)', none, {
+    {{ indicator_rollup('convicted_by_sentence', 'P4', 'count(*)', none, {
         'sentence_band': ['category'],
     }) }}
 ),
 
 p5 as (
     {{ indicator_rollup('verdicts', 'P5',
-        count_when('is_conviction', 'decision_key'),
-        'count(distinct decision_key)', {
+        'sum(case when is_conviction then 1 else 0 end)',
+        'count(*)', {
         'total': [],
         'sex': ['sex'],
         'offence': ['category'],

@@ -26,10 +26,13 @@ sectors as (
     select participant_agency, sector from {{ ref('training_audience_sectors') }}
 ),
 
-identifications as (
-    select person_key, identified_on
+-- the last formal identification of each person: a call led to one when that date is on or after the
+-- call (a join, not a correlated EXISTS, which PostgreSQL runs once per call over every identification)
+last_identifications as (
+    select person_key, max(identified_on) as last_identified_on
     from {{ ref('fct_identifications') }}
     where identification_status = 'identified'
+    group by person_key
 ),
 
 calls as (
@@ -70,14 +73,12 @@ referred_calls as (
     select
         call_periods.*,
         call_periods.call_category as category,
-        exists (
-            select 1
-            from identifications
-            where identifications.person_key = call_periods.linked_person_key
-                and identifications.identified_on >= call_periods.received_on
-        ) as led_to_identification
+        coalesce(last_identifications.last_identified_on >= call_periods.received_on, false)
+            as led_to_identification
     from call_periods
-    where call_outcome = 'referred_to_law_enforcement'
+    left join last_identifications
+        on call_periods.linked_person_key = last_identifications.person_key
+    where call_periods.call_outcome = 'referred_to_law_enforcement'
 ),
 
 referred_by_language as (
@@ -123,38 +124,41 @@ participants as (
     from training_periods
 ),
 
+-- H1, H1A, H2 count calls: one row per call and period (call_id is unique in fct_helpline_calls, a
+-- tested key), so a plain count is the distinct count, and PostgreSQL can hash it instead of sorting
+-- every call once per breakdown
 h1 as (
-    {{ indicator_rollup('calls_by_category', 'H1', 'count(distinct call_id)', none, {
+    {{ indicator_rollup('calls_by_category', 'H1', 'count(*)', none, {
         'total': [],
         'call_category': ['category'],
         'province': ['province_plate_code', 'nuts1_code'],
         'nuts1': ['nuts1_code'],
     }) }}
     union all
-    {{ indicator_rollup('calls_by_language', 'H1', 'count(distinct call_id)', none, {
+    {{ indicator_rollup('calls_by_language', 'H1', 'count(*)', none, {
         'call_language': ['category'],
     }) }}
     union all
-    {{ indicator_rollup('calls_by_caller', 'H1', 'count(distinct call_id)', none, {
+    {{ indicator_rollup('calls_by_caller', 'H1', 'count(*)', none, {
         'caller_type': ['category'],
     }) }}
 ),
 
 h1a as (
-    {{ indicator_rollup('referred_calls', 'H1A', 'count(distinct call_id)', none, {
+    {{ indicator_rollup('referred_calls', 'H1A', 'count(*)', none, {
         'total': [],
         'call_category': ['category'],
     }) }}
     union all
-    {{ indicator_rollup('referred_by_language', 'H1A', 'count(distinct call_id)', none, {
+    {{ indicator_rollup('referred_by_language', 'H1A', 'count(*)', none, {
         'call_language': ['category'],
     }) }}
 ),
 
 h2 as (
     {{ indicator_rollup('referred_calls', 'H2',
-        count_when('led_to_identification', 'call_id'),
-        'count(distinct call_id)', {
+        'sum(case when led_to_identification then 1 else 0 end)',
+        'count(*)', {
         'total': [],
         'call_category': ['category'],
     }) }}
