@@ -201,3 +201,30 @@ def built_duckdb(tmp_path_factory: pytest.TempPathFactory, demo_paths: list[Path
 def built_postgres(tmp_path_factory: pytest.TempPathFactory, demo_paths: list[Path]) -> Settings:
     """The demo warehouse on PostgreSQL only: for what DuckDB does not have (roles, row-level security)."""
     return built_warehouse("postgres", tmp_path_factory, demo_paths)
+
+
+# The demo warehouse with dashboard users (tests/test_dashboard_login.py sets it up once per session and
+# engine); the dashboard test modules take it through these.
+@pytest.fixture(scope="module", params=["duckdb", "postgres"])
+def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, demo_paths: list[Path]):
+    from tests.test_dashboard_login import dashboard_warehouse
+
+    return dashboard_warehouse(request.param, tmp_path_factory, demo_paths, request.config)
+
+
+@pytest.fixture(scope="module")
+def served_duckdb(
+    tmp_path_factory: pytest.TempPathFactory, demo_paths: list[Path], pytestconfig: pytest.Config
+):
+    from tests.test_dashboard_login import dashboard_warehouse
+
+    return dashboard_warehouse("duckdb", tmp_path_factory, demo_paths, pytestconfig)
+
+
+@pytest.fixture(scope="module")
+def served_postgres(
+    tmp_path_factory: pytest.TempPathFactory, demo_paths: list[Path], pytestconfig: pytest.Config
+):
+    from tests.test_dashboard_login import dashboard_warehouse
+
+    return dashboard_warehouse("postgres", tmp_path_factory, demo_paths, pytestconfig)

@@ -40,7 +40,6 @@ from tests.test_dashboard_login import (
     APP,
     DashboardWarehouse,
     audit_rows,
-    dashboard_warehouse,
     sign_in,
     signed_in_app,
     use_env,
@@ -49,27 +48,6 @@ from tests.test_dashboard_login import (
 PAGE = "pages/reports.py"
 WIDGETS_OF_A_DONOR = {"lang", "report_year", "sign_out"}
 DOWNLOADS = {"report_download_xlsx", "report_download_pdf", "report_download_csv"}
-
-
-@pytest.fixture(scope="module", params=["duckdb", "postgres"])
-def served(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, demo_paths: list[Path]
-) -> DashboardWarehouse:
-    return dashboard_warehouse(request.param, tmp_path_factory, demo_paths, request.config)
-
-
-@pytest.fixture(scope="module")
-def served_duckdb(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, demo_paths: list[Path]
-) -> DashboardWarehouse:
-    return dashboard_warehouse("duckdb", tmp_path_factory, demo_paths, request.config)
-
-
-@pytest.fixture(scope="module")
-def served_postgres(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, demo_paths: list[Path]
-) -> DashboardWarehouse:
-    return dashboard_warehouse("postgres", tmp_path_factory, demo_paths, request.config)
 
 
 @pytest.fixture

@@ -208,27 +208,6 @@ def _set_up(
     return DashboardWarehouse(settings, env_vars, add_users(settings, agency), agency)
 
 
-@pytest.fixture(scope="module", params=["duckdb", "postgres"])
-def served(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, demo_paths: list[Path]
-) -> DashboardWarehouse:
-    return dashboard_warehouse(request.param, tmp_path_factory, demo_paths, request.config)
-
-
-@pytest.fixture(scope="module")
-def served_duckdb(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, demo_paths: list[Path]
-) -> DashboardWarehouse:
-    return dashboard_warehouse("duckdb", tmp_path_factory, demo_paths, request.config)
-
-
-@pytest.fixture(scope="module")
-def served_postgres(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, demo_paths: list[Path]
-) -> DashboardWarehouse:
-    return dashboard_warehouse("postgres", tmp_path_factory, demo_paths, request.config)
-
-
 # --- driving the app ---------------------------------------------------------------------------------
 
 

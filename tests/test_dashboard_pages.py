@@ -30,7 +30,7 @@ from streamlit.testing.v1 import AppTest
 from dashboards import auth, i18n
 from taskforce.settings import PROJECT_ROOT, Settings, load_settings
 from taskforce.warehouse import connect
-from tests.test_dashboard_login import DashboardWarehouse, dashboard_warehouse, sign_in, use_env
+from tests.test_dashboard_login import DashboardWarehouse, sign_in, use_env
 
 APP = str(PROJECT_ROOT / "dashboards" / "app.py")
 PAGES = (
@@ -46,27 +46,6 @@ PAGES = (
 # the filter the number tests use: a span of years and a person filter (pages without one say so)
 FILTER = {"from": "2007", "to": "2009", "sex": "female"}
 FIRST, LAST = 2007, 2009
-
-
-@pytest.fixture(scope="module", params=["duckdb", "postgres"])
-def served(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, demo_paths: list[Path]
-) -> DashboardWarehouse:
-    return dashboard_warehouse(request.param, tmp_path_factory, demo_paths, request.config)
-
-
-@pytest.fixture(scope="module")
-def served_postgres(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, demo_paths: list[Path]
-) -> DashboardWarehouse:
-    return dashboard_warehouse("postgres", tmp_path_factory, demo_paths, request.config)
-
-
-@pytest.fixture(scope="module")
-def served_duckdb(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, demo_paths: list[Path]
-) -> DashboardWarehouse:
-    return dashboard_warehouse("duckdb", tmp_path_factory, demo_paths, request.config)
 
 
 # --- driving the app -----------------------------------------------------------------------------------
