@@ -42,7 +42,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import build_bench, ingest_bench, report_bench
+from benchmarks import build_bench, dashboard_bench, ingest_bench, report_bench
 from benchmarks.common import (
     POSTGRES_ENV,
     ROOT,
@@ -622,7 +622,7 @@ def describe(p: Plan, engines: list[str], postgres: str | None, work: Path) -> s
             f"rows) x {p.build_repeat}"
         )
         lines.append(
-            f"  3. pages    {rows:>11,}: 8 pages x 2 filters x "
+            f"  3. pages    {rows:>11,}: {len(dashboard_bench.PAGES)} pages x 2 filters x "
             f"({p.cold_loads} cold + {p.warm_loads} warm) loads"
         )
         lines.append(
