@@ -19,7 +19,7 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -444,11 +444,18 @@ def rendered_labels(app: AppTest) -> list[str]:
     return texts
 
 
+@cache
+def _whole_word(fragment: str) -> re.Pattern[str]:
+    # compiled once: there are more fragments than re's own cache holds (512), so re.search
+    # recompiled every pattern on every text, most of this test's time
+    return re.compile(rf"(?<![\w]){re.escape(fragment)}(?![\w])")
+
+
 def _leaks(texts: list[str], fragments: set[str]) -> list[tuple[str, str]]:
     found = []
     for text in texts:
         for fragment in fragments:
-            if re.search(rf"(?<![\w]){re.escape(fragment)}(?![\w])", text):
+            if _whole_word(fragment).search(text):
                 found.append((fragment, text[:120]))
     return found
 
