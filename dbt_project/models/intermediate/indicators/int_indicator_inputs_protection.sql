@@ -283,6 +283,10 @@ returned_by_destination as (
     select *, destination_country as category from returned_persons
 ),
 
+-- S1 counts persons over service events (several per person): a distinct count. Every other rollup
+-- below counts rows: its CTE holds one row per counted unit and period (a person's first admission or
+-- return in the period, a pathway per person, a referral by its id, unique and not null in
+-- fct_referrals), so a plain count is the distinct count, which PostgreSQL can hash instead of sort
 s1 as (
     {{ indicator_rollup('service_periods', 'S1', 'count(distinct person_key)', none, {
         'total': [],
@@ -294,7 +298,7 @@ s1 as (
 ),
 
 s2 as (
-    {{ indicator_rollup('admitted', 'S2', 'count(distinct person_key)', none, {
+    {{ indicator_rollup('admitted', 'S2', 'count(*)', none, {
         'total': [],
         'agency': ['agency'],
         'sex': ['sex'],
@@ -304,13 +308,13 @@ s2 as (
 ),
 
 s5 as (
-    {{ indicator_rollup('referrals_by_pair', 'S5', 'count(distinct referral_id)', none, {
+    {{ indicator_rollup('referrals_by_pair', 'S5', 'count(*)', none, {
         'total': [],
         'agency': ['agency'],
         'referral_pair': ['agency', 'category'],
     }) }}
     union all
-    {{ indicator_rollup('referrals_by_service', 'S5', 'count(distinct referral_id)', none, {
+    {{ indicator_rollup('referrals_by_service', 'S5', 'count(*)', none, {
         'service_requested': ['category'],
     }) }}
 ),
@@ -318,14 +322,14 @@ s5 as (
 s5a as (
     {{ indicator_rollup('pathway_periods', 'S5A',
         'coalesce(sum(days_to_assistance), 0)',
-        'count(distinct case when days_to_assistance is not null then person_key end)', {
+        'count(days_to_assistance)', {
         'total': [],
         'agency': ['agency'],
     }) }}
 ),
 
 s6 as (
-    {{ indicator_rollup('returned_by_type', 'S6', 'count(distinct person_key)', none, {
+    {{ indicator_rollup('returned_by_type', 'S6', 'count(*)', none, {
         'total': [],
         'sex': ['sex'],
         'age_group': ['age_group'],
@@ -333,13 +337,13 @@ s6 as (
         'return_type': ['category'],
     }) }}
     union all
-    {{ indicator_rollup('returned_by_destination', 'S6', 'count(distinct person_key)', none, {
+    {{ indicator_rollup('returned_by_destination', 'S6', 'count(*)', none, {
         'destination_country': ['category'],
     }) }}
 ),
 
 s6a as (
-    {{ indicator_rollup('returned_by_type', 'S6A', count_when('is_reintegrated'), none, {
+    {{ indicator_rollup('returned_by_type', 'S6A', 'sum(case when is_reintegrated then 1 else 0 end)', none, {
         'total': [],
         'sex': ['sex'],
         'age_group': ['age_group'],
@@ -349,7 +353,7 @@ s6a as (
 ),
 
 s6b as (
-    {{ indicator_rollup('returned_by_type', 'S6B', count_when('is_reintegrated'), 'count(distinct person_key)', {
+    {{ indicator_rollup('returned_by_type', 'S6B', 'sum(case when is_reintegrated then 1 else 0 end)', 'count(*)', {
         'total': [],
         'sex': ['sex'],
         'nationality_group': ['nationality_group'],
@@ -358,7 +362,7 @@ s6b as (
 ),
 
 n1 as (
-    {{ indicator_rollup('ngo_admitted_outside', 'N1', 'count(distinct person_key)', none, {
+    {{ indicator_rollup('ngo_admitted_outside', 'N1', 'count(*)', none, {
         'total': [],
         'agency': ['agency'],
         'province': ['province_plate_code', 'nuts1_code'],
@@ -367,7 +371,7 @@ n1 as (
 ),
 
 n2 as (
-    {{ indicator_rollup('ngo_admitted_known', 'N2', count_when('is_outside_urban_centres'), 'count(distinct person_key)', {
+    {{ indicator_rollup('ngo_admitted_known', 'N2', 'sum(case when is_outside_urban_centres then 1 else 0 end)', 'count(*)', {
         'total': [],
         'agency': ['agency'],
     }) }}
