@@ -194,8 +194,20 @@ def apply(wh: Warehouse, plans: list[BatchPlan], years: int) -> str:
                 "insert into ops.retention_log (run_id, batch_id, source, agency, period, period_end, "
                 "retention_years, action, raw_rows_destroyed, quarantine_payloads_destroyed, destroyed_at, "
                 "destroyed_by) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [run_id, item.batch_id, item.source, item.agency, item.period, item.period_end, years,
-                 item.action, raw_rows, payloads, now, who],
+                [
+                    run_id,
+                    item.batch_id,
+                    item.source,
+                    item.agency,
+                    item.period,
+                    item.period_end,
+                    years,
+                    item.action,
+                    raw_rows,
+                    payloads,
+                    now,
+                    who,
+                ],
             )
     _reclaim(wh, {item.source for item in plans if item.person_level})
     return run_id
