@@ -65,6 +65,17 @@
 {%- endmacro %}
 
 
+{#- The rows of a fingerprint model for the period spine, one per period, in the unit of its year: a
+    year's indicator figures change when its periods do. -#}
+{% macro period_spine_fingerprints() -%}
+    select
+        cast(period_year as text) as unit,
+        {{ row_fingerprint(["'period'", 'period_type', 'period_id', 'period_start', 'period_end']) }}
+            as row_fingerprint
+    from {{ ref('int_indicator_periods_generated') }}
+{%- endmacro %}
+
+
 {% macro incremental_state_relation() -%}
     {{ return(api.Relation.create(
         database=this.database, schema=this.schema, identifier=this.identifier ~ '__incr_state',

@@ -23,11 +23,6 @@ decisions as (
     select * from {{ ref('fct_court_decisions') }}
 ),
 
-periods as (
-    select period_type, period_id, period_start, period_end, period_year
-    from {{ ref('int_indicator_periods_generated') }}
-),
-
 rows_fingerprinted as (
     select
         cast({{ calendar_year('prosecutions.filed_on') }} as text) as unit,
@@ -58,10 +53,7 @@ rows_fingerprinted as (
 
     union all
 
-    select
-        cast(period_year as text),
-        {{ row_fingerprint(["'period'", 'period_type', 'period_id', 'period_start', 'period_end']) }}
-    from periods
+    {{ period_spine_fingerprints() }}
 ),
 
 final as (

@@ -17,11 +17,6 @@ nationalities as (
     select nationality_iso3, citizenship_group from {{ ref('dim_nationality') }}
 ),
 
-periods as (
-    select period_type, period_id, period_start, period_end, period_year
-    from {{ ref('int_indicator_periods_generated') }}
-),
-
 exploitation_codes as (
     select exploitation_type from {{ ref('exploitation_types') }}
 ),
@@ -50,10 +45,7 @@ rows_fingerprinted as (
 
     union all
 
-    select
-        cast(period_year as text),
-        {{ row_fingerprint(['period_type', 'period_id', 'period_start', 'period_end']) }}
-    from periods
+    {{ period_spine_fingerprints() }}
 
     union all
 

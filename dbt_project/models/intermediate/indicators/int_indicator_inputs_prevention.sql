@@ -26,13 +26,8 @@ sectors as (
     select participant_agency, sector from {{ ref('training_audience_sectors') }}
 ),
 
--- the last formal identification of each person: a call led to one when that date is on or after the
--- call (a join, not a correlated EXISTS, which PostgreSQL runs once per call over every identification)
 last_identifications as (
-    select person_key, max(identified_on) as last_identified_on
-    from {{ ref('fct_identifications') }}
-    where identification_status = 'identified'
-    group by person_key
+    {{ last_formal_identifications() }}
 ),
 
 calls as (

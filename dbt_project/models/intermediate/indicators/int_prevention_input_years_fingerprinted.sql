@@ -12,12 +12,8 @@ sectors as (
     select participant_agency, sector from {{ ref('training_audience_sectors') }}
 ),
 
--- a call led to an identification when the person's last formal identification is on or after the call
 last_identified as (
-    select person_key, max(identified_on) as last_identified_on
-    from {{ ref('fct_identifications') }}
-    where identification_status = 'identified'
-    group by person_key
+    {{ last_formal_identifications() }}
 ),
 
 calls as (
@@ -26,11 +22,6 @@ calls as (
 
 trainings as (
     select * from {{ ref('fct_trainings') }}
-),
-
-periods as (
-    select period_type, period_id, period_start, period_end, period_year
-    from {{ ref('int_indicator_periods_generated') }}
 ),
 
 rows_fingerprinted as (
@@ -60,10 +51,7 @@ rows_fingerprinted as (
 
     union all
 
-    select
-        cast(period_year as text),
-        {{ row_fingerprint(["'period'", 'period_type', 'period_id', 'period_start', 'period_end']) }}
-    from periods
+    {{ period_spine_fingerprints() }}
 ),
 
 final as (

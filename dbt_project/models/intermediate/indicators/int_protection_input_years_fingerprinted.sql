@@ -41,11 +41,6 @@ identifications as (
     select identification_id, person_key, identified_on, province_plate_code from {{ ref('fct_identifications') }}
 ),
 
-periods as (
-    select period_type, period_id, period_start, period_end, period_year
-    from {{ ref('int_indicator_periods_generated') }}
-),
-
 rows_fingerprinted as (
     select
         cast({{ calendar_year('stays.admitted_on') }} as text) as unit,
@@ -112,10 +107,7 @@ rows_fingerprinted as (
 
     union all
 
-    select
-        cast(period_year as text),
-        {{ row_fingerprint(["'period'", 'period_type', 'period_id', 'period_start', 'period_end']) }}
-    from periods
+    {{ period_spine_fingerprints() }}
 
     union all
 
