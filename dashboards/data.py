@@ -317,6 +317,69 @@ def fetch(queries: Mapping[str, Query], optional: Iterable[str] = ()) -> dict[st
     return frames
 
 
+def distinct_keys(key: str, when: str | None = None) -> str:
+    """The distinct count of ``key`` over a cells mart (``marts.fct_*_cells``, macros/key_cells.sql), where
+    the keys of one row are summed into ``single_keys`` and the others kept on their rows: equal to
+    ``count(distinct key)`` over the fact under the same filter and grouping. ``when``: only the rows for
+    which it holds (``count(distinct case when ... then key end)``)."""
+    if when is None:
+        return f"cast(count(distinct {key}) + coalesce(sum(single_keys), 0) as bigint)"
+    return (
+        f"cast(count(distinct case when {when} then {key} end)"
+        f" + coalesce(sum(case when {when} then single_keys else 0 end), 0) as bigint)"
+    )
+
+
+def keys_with(
+    cells: str,
+    key: str,
+    conditions: Mapping[str, str],
+    where_sql: str,
+    unless: Mapping[str, str] | None = None,
+    sums: Mapping[str, str] | None = None,
+) -> str:
+    """One row over a cells mart (macros/key_cells.sql): for each named condition, the distinct keys with
+    at least one row, among those ``where_sql`` keeps, for which it holds; a name in ``unless`` counts
+    only the keys that have no such row for the other named condition (presumed but never identified).
+    ``sums``: plain sums over the kept rows (e.g. ``records``). Keys of one row are counted from the
+    cells, where a row satisfies a condition or not as a whole; the others by key."""
+    unless = unless or {}
+    sums = sums or {}
+    names = [*conditions, *sums]
+
+    def single(name: str) -> str:
+        condition = f"({conditions[name]})"
+        if name in unless:
+            condition += f" and not ({conditions[unless[name]]})"
+        return f"sum(case when {condition} then single_keys else 0 end) as {name}"
+
+    per_key = [f"max(case when {cond} then 1 else 0 end) as {name}" for name, cond in conditions.items()]
+    per_cell = [single(name) for name in conditions]
+    summed = [f"sum({expression}) as {name}" for name, expression in sums.items()]
+    keyed = [f"case when {unless[n]} = 0 then {n} else 0 end" if n in unless else n for n in names]
+    totals = [f"cast(coalesce(sum({name}), 0) as bigint) as {name}" for name in names]
+    return f"""
+        with repeated as (
+            select {", ".join(per_key + summed)}
+            from {cells}
+            where {key} is not null and {where_sql}
+            group by {key}
+        ),
+        single as (
+            select {", ".join(per_cell + summed)}
+            from {cells}
+            where {key} is null and {where_sql}
+        ),
+        keyed as (
+            select {", ".join(f"{value} as {name}" for value, name in zip(keyed, names, strict=True))}
+            from repeated
+            union all
+            select {", ".join(names)} from single
+        )
+        select {", ".join(totals)} from keyed
+        """
+
+
 def in_list(column: str, values: Iterable[Any], name: str) -> tuple[str, dict[str, Any]]:
     """``column in (:name0, :name1, ...)`` with its parameters (portable: no array parameters)."""
     params = {f"{name}{i}": value for i, value in enumerate(values)}

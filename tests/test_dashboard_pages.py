@@ -83,6 +83,12 @@ def scalar(settings: Settings, sql: str, params: tuple[Any, ...] = ()) -> Any:
     return 0 if value is None else value
 
 
+def table(settings: Settings, sql: str) -> list[tuple[Any, ...]]:
+    """Rows from the marts, as the warehouse owner."""
+    with connect(settings, read_only=settings.engine == "duckdb") as wh:
+        return [tuple(row) for row in wh.frame(sql).itertuples(index=False)]
+
+
 # --- what each page must show, from the marts -----------------------------------------------------------
 
 FEMALE_PERSONS = "select person_key from marts.dim_person where sex = 'female'"
@@ -223,6 +229,33 @@ def test_overview_trend_and_logframe_follow_the_marts(
     )
     delta = next(m.delta for m in app.metric if m.label == "Victims identified")
     assert delta == f"{'+' if now > before else '-' if now < before else '±'}{abs(int(now - before)):,}"
+
+
+@pytest.mark.parametrize("granularity", ["quarter", "month"])
+def test_overview_trend_by_quarter_and_month_follows_the_marts(
+    served: DashboardWarehouse, monkeypatch: pytest.MonkeyPatch, granularity: str
+) -> None:
+    app = open_page(served, monkeypatch, "overview", FILTER)
+    app.radio(key="granularity").set_value(granularity).run()
+    assert not app.exception
+    trend = app.dataframe[0].value
+    parts = 4 if granularity == "quarter" else 12
+    assert len(trend) == parts * (LAST - FIRST + 1)
+    expected = {
+        (int(year), int(part)): int(persons)
+        for year, part, persons in table(
+            served.settings,
+            f"select d.year, d.{granularity}, count(distinct i.person_key) "
+            "from marts.fct_identifications as i "
+            "join marts.dim_date as d on d.date_day = i.identified_on "
+            "where i.identification_status = 'identified' and i.sex = 'female' "
+            f"and i.identification_year between {FIRST} and {LAST} group by d.year, d.{granularity}",
+        )
+    }
+    assert sum(expected.values()) > 0
+    shown = list(trend["Victims identified"])
+    keys = [(year, part) for year in range(FIRST, LAST + 1) for part in range(1, parts + 1)]
+    assert shown == [expected.get(key, 0) for key in keys]
 
 
 def test_identifications_by_sex_and_region_follow_the_marts(

@@ -32,49 +32,27 @@ ident = where(f, IDENTIFICATIONS, years=span, prefix="i")
 returns = where(f, RETURNS, years=span, prefix="r")
 periods = {"c_first": f.first_year, "c_last": f.last_year, "p_first": previous[0], "p_last": previous[1]}
 
-HEADLINE_SQL = f"""
-with persons as (
-    select person_key,
-        max(case when identification_status = 'identified' and identification_year between :c_first and
-            :c_last
-            then 1 else 0 end) as identified_now,
-        max(case when identification_status = 'presumed' and identification_year between :c_first and :c_last
-            then 1 else 0 end) as presumed_now,
-        max(case when identification_status = 'identified' and identification_year between :c_first and
-            :c_last
-            and sex = 'female' then 1 else 0 end) as female_now,
-        max(case when identification_status = 'identified' and identification_year between :c_first and
-            :c_last
-            and age_group = 'child' then 1 else 0 end) as child_now,
-        max(case when identification_status = 'identified' and identification_year between :p_first and
-            :p_last
-            then 1 else 0 end) as identified_before,
-        max(case when identification_status = 'presumed' and identification_year between :p_first and :p_last
-            then 1 else 0 end) as presumed_before,
-        max(case when identification_status = 'identified' and identification_year between :p_first and
-            :p_last
-            and sex = 'female' then 1 else 0 end) as female_before,
-        max(case when identification_status = 'identified' and identification_year between :p_first and
-            :p_last
-            and age_group = 'child' then 1 else 0 end) as child_before
-    from marts.fct_identifications
-    where {ident.sql}
-    group by person_key
+# persons counted on the cells of fct_identifications (macros/key_cells.sql), exactly as on the fact
+CELLS = "marts.fct_identification_cells"
+NOW = "identification_year between :c_first and :c_last"
+BEFORE = "identification_year between :p_first and :p_last"
+IDENTIFIED, PRESUMED = "identification_status = 'identified'", "identification_status = 'presumed'"
+HEADLINE_SQL = data.keys_with(
+    CELLS,
+    "person_key",
+    {
+        "identified_now": f"{IDENTIFIED} and {NOW}",
+        "presumed_now": f"{PRESUMED} and {NOW}",
+        "female_now": f"{IDENTIFIED} and {NOW} and sex = 'female'",
+        "child_now": f"{IDENTIFIED} and {NOW} and age_group = 'child'",
+        "identified_before": f"{IDENTIFIED} and {BEFORE}",
+        "presumed_before": f"{PRESUMED} and {BEFORE}",
+        "female_before": f"{IDENTIFIED} and {BEFORE} and sex = 'female'",
+        "child_before": f"{IDENTIFIED} and {BEFORE} and age_group = 'child'",
+    },
+    ident.sql,
+    unless={"presumed_now": "identified_now", "presumed_before": "identified_before"},
 )
-select
-    cast(coalesce(sum(identified_now), 0) as bigint) as identified_now,
-    cast(coalesce(sum(case when presumed_now = 1 and identified_now = 0 then 1 else 0 end), 0) as bigint)
-        as presumed_now,
-    cast(coalesce(sum(female_now), 0) as bigint) as female_now,
-    cast(coalesce(sum(child_now), 0) as bigint) as child_now,
-    cast(coalesce(sum(identified_before), 0) as bigint) as identified_before,
-    cast(coalesce(sum(case when presumed_before = 1 and identified_before = 0 then 1 else 0 end), 0) as
-        bigint)
-        as presumed_before,
-    cast(coalesce(sum(female_before), 0) as bigint) as female_before,
-    cast(coalesce(sum(child_before), 0) as bigint) as child_before
-from persons
-"""
 RETURNS_SQL = f"""
 select
     cast(coalesce(sum(case when return_year between :c_first and :c_last then 1 else 0 end), 0) as bigint)
@@ -95,24 +73,26 @@ if granularity not in GRANULARITIES:
 now_ident = where(f, IDENTIFICATIONS, alias="i", prefix="t")
 now_returns = where(f, RETURNS, alias="r", prefix="u")
 if granularity == "year":
-    ident_period, ident_join = "i.identification_year as year, 0 as part", ""
-    ident_group = "i.identification_year"
+    ident_period, ident_group = "i.identification_year as year, 0 as part", "i.identification_year"
     return_period, return_join, return_group = "r.return_year as year, 0 as part", "", "r.return_year"
 else:
-    part = "d.quarter" if granularity == "quarter" else "d.month"
-    ident_period, ident_join = (
-        f"d.year as year, {part} as part",
-        "join marts.dim_date as d on d.date_day = i.identified_on",
+    month = "i.identification_month"
+    ident_part = (
+        f"case when {month} <= 3 then 1 when {month} <= 6 then 2 when {month} <= 9 then 3 else 4 end"
+        if granularity == "quarter"
+        else month
     )
-    ident_group = f"d.year, {part}"
+    ident_period = f"i.identification_year as year, {ident_part} as part"
+    ident_group = f"i.identification_year, {ident_part}"
+    part = "d.quarter" if granularity == "quarter" else "d.month"
     return_period, return_join = (
         f"d.year as year, {part} as part",
         "join marts.dim_date as d on d.date_day = r.departed_on",
     )
     return_group = f"d.year, {part}"
 TREND_IDENT_SQL = f"""
-select {ident_period}, count(distinct i.person_key) as victims_identified
-from marts.fct_identifications as i {ident_join}
+select {ident_period}, {data.distinct_keys("i.person_key")} as victims_identified
+from {CELLS} as i
 where i.identification_status = 'identified' and {now_ident.sql}
 group by {ident_group}
 """
