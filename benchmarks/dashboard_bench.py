@@ -116,7 +116,7 @@ def measure_page(page: str, query: dict[str, str], patch_owner: bool) -> float:
     return seconds
 
 
-def measure(repeat: int, cold: int, patch_owner: bool) -> list[dict]:
+def measure(repeat: int, cold: int, patch_owner: bool, pages: tuple[str, ...] = PAGES) -> list[dict]:
     import logging
 
     import streamlit as st
@@ -131,7 +131,7 @@ def measure(repeat: int, cold: int, patch_owner: bool) -> list[dict]:
 
     results = []
     measure_page("overview", {}, patch_owner)  # imports and the first connection, outside the figures
-    for page in PAGES:
+    for page in pages:
         for name, query in FILTERS.items():
             colds = []
             for _ in range(cold):
@@ -180,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--dashboard-url", help="PostgreSQL: a coordinator login for the pages' reads")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument("--pages", nargs="+", choices=PAGES, help="only these pages (default: every page)")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="dashboard_bench_") as tmp:
@@ -203,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
             patch_owner = url.startswith("postgres") and not args.dashboard_url
             if args.dashboard_url:
                 os.environ["TASKFORCE_DASHBOARD_URL_COORDINATOR"] = args.dashboard_url
-            pages = measure(args.repeat, args.cold, patch_owner)
+            pages = measure(args.repeat, args.cold, patch_owner, tuple(args.pages or PAGES))
             run = {
                 "engine": "postgres" if url.startswith("postgres") else "duckdb",
                 "identification_rows": identification_rows(url, data_dir),

@@ -16,7 +16,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboards.data import distinct_keys
 from taskforce.settings import Settings
 from taskforce.warehouse import connect
 from tests.conftest import built_warehouse
@@ -245,39 +244,6 @@ def test_training_totals(built: Settings) -> None:
 def test_contracted_marts_keep_their_columns(built: Settings) -> None:
     for mart, columns in (("fct_identifications", IDENTIFICATION_COLUMNS), ("fct_returns", RETURN_COLUMNS)):
         assert list(frame(built, f"select * from marts.{mart} limit 0").columns) == columns, mart
-
-
-# groupings and filters the dashboards use on the cells of fct_identifications (macros/key_cells.sql)
-CELL_QUERIES = [
-    ("sex", "identification_status = 'identified'"),
-    ("identification_year, identification_status", "1 = 1"),
-    ("nationality_iso3", "identification_status = 'identified' and identification_year in (2007, 2009)"),
-    ("identifying_agency, province_plate_code", "sex = 'female'"),
-    ("age_group", "exploitation_types like '%forced_labour%'"),
-]
-
-
-@pytest.mark.parametrize(("grouping", "condition"), CELL_QUERIES)
-def test_identification_cells_count_like_the_fact(built: Settings, grouping: str, condition: str) -> None:
-    """Distinct persons and records counted on the cells equal those counted on the fact, for any
-    grouping and filter over the cells' columns, persons with several records included."""
-    repeated = rows(built, "select count(*) from marts.fct_identification_cells where person_key is not null")
-    assert repeated[0][0] > 0, "the demo has persons with several identification records"
-    fact = frame(
-        built,
-        f"select {grouping}, count(distinct person_key) as persons, count(*) as records "
-        f"from marts.fct_identifications where {condition} group by {grouping}",
-    )
-    cells = frame(
-        built,
-        f"select {grouping}, {distinct_keys('person_key')} as persons, "
-        f"cast(sum(records) as bigint) as records "
-        f"from marts.fct_identification_cells where {condition} group by {grouping}",
-    )
-    keys = [column.strip() for column in grouping.split(",")]
-    fact, cells = (f.sort_values(keys).reset_index(drop=True).astype(str) for f in (fact, cells))
-    assert len(fact) > 0
-    pd.testing.assert_frame_equal(fact, cells, check_dtype=False)
 
 
 def test_person_level_marts_have_row_level_security(built_postgres: Settings) -> None:

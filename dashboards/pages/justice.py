@@ -15,6 +15,10 @@ DECISIONS = Dims(year="decision_year", province="court_province_plate_code")
 CASES = Dims(year="filing_year", province="court_province_plate_code")
 VERDICTS = "('convicted', 'acquitted', 'dismissed')"  # seed case_outcomes: counts in the conviction rate
 TOP_PROVINCES = 15
+# suspects and defendants counted on the cells of their facts (macros/key_cells.sql): exact, and small
+# enough for PostgreSQL to count in milliseconds
+distinct_keys = data.distinct_keys
+DEFENDANTS = distinct_keys("defendant_key")
 
 page = ui.start("justice")
 f, tr = page.filters, page.tr
@@ -30,20 +34,19 @@ frames = data.fetch(
     {
         "suspects": (
             f"""
-            select count(distinct suspect_key) as suspects,
-                count(distinct case when is_prosecuted then suspect_key end) as prosecuted,
-                count(distinct case when is_convicted then suspect_key end) as convicted
-            from marts.fct_suspects where {s.sql}
+            select {distinct_keys("suspect_key")} as suspects,
+                {distinct_keys("suspect_key", "is_prosecuted")} as prosecuted,
+                {distinct_keys("suspect_key", "is_convicted")} as convicted
+            from marts.fct_suspect_cells where {s.sql}
             """,
             s.params,
         ),
         "defendants": (
             f"""
-            select count(distinct defendant_key) as prosecuted,
-                count(distinct case when is_decided then defendant_key end) as decided,
-                count(distinct case when is_convicted then defendant_key end) as convicted,
-                count(distinct case_reference) as cases
-            from marts.fct_prosecutions where {p.sql}
+            select {DEFENDANTS} as prosecuted,
+                {distinct_keys("defendant_key", "is_decided")} as decided,
+                {distinct_keys("defendant_key", "is_convicted")} as convicted
+            from marts.fct_defendant_cells where {p.sql}
             """,
             p.params,
         ),
@@ -86,9 +89,9 @@ frames = data.fetch(
         ),
         "provinces": (
             f"""
-            select court_province_plate_code as code, count(distinct defendant_key) as prosecuted,
-                count(distinct case when is_convicted then defendant_key end) as convicted
-            from marts.fct_prosecutions where {p.sql}
+            select court_province_plate_code as code, {DEFENDANTS} as prosecuted,
+                {distinct_keys("defendant_key", "is_convicted")} as convicted
+            from marts.fct_defendant_cells where {p.sql}
             group by court_province_plate_code
             order by prosecuted desc, code
             """,
@@ -96,11 +99,10 @@ frames = data.fetch(
         ),
         "offences": (
             f"""
-            select offence as code, max(article_source_code) as article, count(distinct defendant_key) as
-                prosecuted,
-                count(distinct case when is_decided then defendant_key end) as decided,
-                count(distinct case when is_convicted then defendant_key end) as convicted
-            from marts.fct_prosecutions where {p.sql}
+            select offence as code, max(article_source_code) as article, {DEFENDANTS} as prosecuted,
+                {distinct_keys("defendant_key", "is_decided")} as decided,
+                {distinct_keys("defendant_key", "is_convicted")} as convicted
+            from marts.fct_defendant_cells where {p.sql}
             group by offence
             """,
             p.params,
