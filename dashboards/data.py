@@ -16,8 +16,8 @@ audit log as one event (the batch's rows) before any row is returned. Results ar
 (``st.cache_data``) by the statement, its parameters, the login that read them (on PostgreSQL each role
 sees its own rows) and the build key (``build_key``: the last successful build of the published snapshot,
 or on PostgreSQL the marts' table ids, which every build replaces), with a TTL as a safety net: a new
-build is read at once. The reads the cache cannot answer share one connection, opened for the batch and
-closed before it returns.
+build is read at once. The reads the cache cannot answer run on connections opened for the batch and
+closed before it returns: one on DuckDB, two at once on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -286,11 +286,65 @@ def _cached_read(
 Query = tuple[str, Mapping[str, Any]]
 
 
+# PostgreSQL: the reads of a batch that the cache cannot answer run on this many connections at once (the
+# server gives each its own process: a page's first load after a build takes about its slowest reads,
+# not their sum). DuckDB: one read-only connection, its engine already using every core.
+PARALLEL_READS = 2
+
+
+class _Lanes:
+    """The connections of one batch: one reader per worker thread, all closed when the batch ends."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._local = threading.local()
+        self._readers: list[_Reader] = []
+        self._lock = threading.Lock()
+
+    def reader(self) -> _Reader:
+        reader = getattr(self._local, "reader", None)
+        if reader is None:
+            reader = self._local.reader = _Reader(self.settings)
+            with self._lock:
+                self._readers.append(reader)
+        return reader
+
+    def close(self) -> None:
+        for reader in self._readers:
+            reader.close()
+
+
+def _read(
+    lanes: _Lanes, name: str, query: Query, reader_key: str, build: str, optional: set[str]
+) -> pd.DataFrame | None:
+    sql, params = query
+    params_json = json.dumps(dict(params), sort_keys=True, default=str)
+    try:
+        return _cached_read(sql, params_json, reader_key, build, lanes.reader(), params)
+    except NotReadable:
+        if name not in optional:
+            raise
+        return None
+
+
+def _in_script_context(ctx: Any) -> None:
+    """A worker thread reads through the page's script context, as the page's own thread does."""
+    from streamlit.runtime.scriptrunner import add_script_run_ctx
+
+    if ctx is not None:
+        add_script_run_ctx(threading.current_thread(), ctx)
+
+
 def fetch(queries: Mapping[str, Query], optional: Iterable[str] = ()) -> dict[str, pd.DataFrame | None]:
     """Run a batch of named read queries (``:name`` parameters) as the signed-in user, and return their
-    rows by name. Results are cached per build and login; the reads the cache cannot answer share one
-    connection, closed before this returns. The batch is recorded in the audit log (its total row count)
-    before any row is returned. A query named in ``optional`` that the role may not read gives None."""
+    rows by name. Results are cached per build and login; the reads the cache cannot answer run on the
+    batch's own connections (PostgreSQL: ``PARALLEL_READS`` at once), closed before this returns. The
+    batch is recorded in the audit log (its total row count) before any row is returned. A query named
+    in ``optional`` that the role may not read gives None."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
     session = _session.get()
     if session is None:
         raise NotSignedIn("no signed-in user for this query")
@@ -298,19 +352,21 @@ def fetch(queries: Mapping[str, Query], optional: Iterable[str] = ()) -> dict[st
     optional = set(optional)
     build = build_key(settings)
     reader_key = _reader_key(settings)
-    reader = _Reader(settings)
-    frames: dict[str, pd.DataFrame | None] = {}
+    lanes = _Lanes(settings)
     try:
-        for name, (sql, params) in queries.items():
-            params_json = json.dumps(dict(params), sort_keys=True, default=str)
-            try:
-                frames[name] = _cached_read(sql, params_json, reader_key, build, reader, params)
-            except NotReadable:
-                if name not in optional:
-                    raise
-                frames[name] = None
+        if settings.engine == "duckdb" or len(queries) < 2:
+            frames = {name: _read(lanes, name, q, reader_key, build, optional) for name, q in queries.items()}
+        else:
+            with ThreadPoolExecutor(
+                PARALLEL_READS, initializer=_in_script_context, initargs=(get_script_run_ctx(),)
+            ) as pool:
+                futures = {
+                    name: pool.submit(_read, lanes, name, query, reader_key, build, optional)
+                    for name, query in queries.items()
+                }
+                frames = {name: future.result() for name, future in futures.items()}
     finally:
-        reader.close()
+        lanes.close()
     if session.on_query is not None:
         rows = sum(len(frame) for frame in frames.values() if frame is not None)
         session.on_query(session, rows)  # recorded before it is returned, or not returned at all

@@ -31,7 +31,7 @@ OPTIONS_SQL = {
             union all select min(return_year), max(return_year) from marts.fct_returns
             union all select min(referral_year), max(referral_year) from marts.fct_referrals
             union all select min(filing_year), max(filing_year) from marts.fct_defendant_cells
-            union all select min(call_year), max(call_year) from marts.fct_helpline_calls
+            union all select min(call_year), max(call_year) from marts.fct_helpline_call_cells
             union all select min(period_year), max(period_year) from marts.fct_extract_reporting
         ) as spans
         """,

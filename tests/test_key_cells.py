@@ -20,6 +20,7 @@ CELLS = {
     "fct_identification_cells": ("fct_identifications", "person_key"),
     "fct_suspect_cells": ("fct_suspects", "suspect_key"),
     "fct_defendant_cells": ("fct_prosecutions", "defendant_key"),
+    "fct_helpline_call_cells": ("fct_helpline_calls", None),  # one call per id: sums only
 }
 # cells mart, a grouping and a filter the dashboards use (or could)
 CASES = [
@@ -32,6 +33,8 @@ CASES = [
     ("fct_suspect_cells", "province_plate_code", "is_convicted"),
     ("fct_defendant_cells", "offence, is_decided", "filing_year >= 2007"),
     ("fct_defendant_cells", "court_province_plate_code", "is_convicted"),
+    ("fct_helpline_call_cells", "call_language, call_outcome", "call_year between 2007 and 2009"),
+    ("fct_helpline_call_cells", "call_year", "province_plate_code in (6, 34) and led_to_identification"),
 ]
 
 
@@ -43,14 +46,15 @@ def frame(settings: Settings, sql: str) -> pd.DataFrame:
 @pytest.mark.parametrize(("cells", "grouping", "condition"), CASES)
 def test_cells_count_like_the_fact(built: Settings, cells: str, grouping: str, condition: str) -> None:
     fact, key = CELLS[cells]
+    keys = (f"count(distinct {key})", distinct_keys(key)) if key else ("0", "0")
     expected = frame(
         built,
-        f"select {grouping}, count(distinct {key}) as keys, count(*) as records "
+        f"select {grouping}, {keys[0]} as keys, count(*) as records "
         f"from marts.{fact} where {condition} group by {grouping}",
     )
     counted = frame(
         built,
-        f"select {grouping}, {distinct_keys(key)} as keys, cast(sum(records) as bigint) as records "
+        f"select {grouping}, {keys[1]} as keys, cast(sum(records) as bigint) as records "
         f"from marts.{cells} where {condition} group by {grouping}",
     )
     columns = [column.strip() for column in grouping.split(",")]

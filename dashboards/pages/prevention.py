@@ -18,6 +18,14 @@ INSPECTIONS = Dims(year="inspection_year", province="province_plate_code")
 ACTIONS = Dims(year="action_year")
 REFERRED = "call_outcome = 'referred_to_law_enforcement'"  # H1A
 TOP_PARTNERS = 10
+# calls are counted on their cells (marts.fct_helpline_call_cells: calls summed by the columns read here)
+CALL_CELLS = "marts.fct_helpline_call_cells"
+CALL_COUNT = "cast(coalesce(sum(records), 0) as bigint)"
+
+
+def calls_where(condition: str) -> str:
+    return f"cast(coalesce(sum(case when {condition} then records else 0 end), 0) as bigint)"
+
 
 page = ui.start("prevention")
 f, tr = page.filters, page.tr
@@ -36,20 +44,17 @@ frames = data.fetch(
     {
         "calls": (
             f"""
-            select count(*) as calls,
-                cast(coalesce(sum(case when {REFERRED} then 1 else 0 end), 0) as bigint) as referred,
-                cast(coalesce(sum(case when {REFERRED} and led_to_identification then 1 else 0 end), 0) as
-                    bigint)
-                    as identified,
-                cast(coalesce(sum(case when is_notification then 1 else 0 end), 0) as bigint) as notifications
-            from marts.fct_helpline_calls where {calls.sql}
+            select {CALL_COUNT} as calls,
+                {calls_where(REFERRED)} as referred,
+                {calls_where(f"{REFERRED} and led_to_identification")} as identified,
+                {calls_where("is_notification")} as notifications
+            from {CALL_CELLS} where {calls.sql}
             """,
             calls.params,
         ),
         "call_breakdowns": (
             " union all ".join(
-                f"select '{name}' as breakdown, {column} as code, count(*) as calls from "
-                f"marts.fct_helpline_calls "
+                f"select '{name}' as breakdown, {column} as code, {CALL_COUNT} as calls from {CALL_CELLS} "
                 f"where {calls.sql} group by {column}"
                 for name, column in (
                     ("language", "call_language"),
@@ -62,12 +67,10 @@ frames = data.fetch(
         ),
         "calls_by_year": (
             f"""
-            select call_year as year, count(*) as calls,
-                cast(coalesce(sum(case when {REFERRED} then 1 else 0 end), 0) as bigint) as referred,
-                cast(coalesce(sum(case when {REFERRED} and led_to_identification then 1 else 0 end), 0) as
-                    bigint)
-                    as identified
-            from marts.fct_helpline_calls where {calls.sql}
+            select call_year as year, {CALL_COUNT} as calls,
+                {calls_where(REFERRED)} as referred,
+                {calls_where(f"{REFERRED} and led_to_identification")} as identified
+            from {CALL_CELLS} where {calls.sql}
             group by call_year
             """,
             calls.params,
@@ -96,10 +99,9 @@ frames = data.fetch(
         ),
         "outside": (
             f"""
-            select 'calls' as activity,
-                cast(coalesce(sum(case when {inside} then 1 else 0 end), 0) as bigint) as inside,
-                cast(coalesce(sum(case when {inside} then 0 else 1 end), 0) as bigint) as outside
-            from marts.fct_helpline_calls where province_plate_code is not null and {calls.sql}
+            select 'calls' as activity, {calls_where(inside)} as inside,
+                {calls_where(f"not ({inside})")} as outside
+            from {CALL_CELLS} where province_plate_code is not null and {calls.sql}
             union all
             select 'training_sessions' as activity,
                 count(distinct case when {inside} then training_reference end) as inside,
