@@ -1,5 +1,5 @@
--- fct_helpline_calls summed for the dashboards (macros/key_cells.sql): every call has its own id, so every
--- call is summed into the cell of the columns the Prevention page filters and groups by.
+-- fct_helpline_calls summed for the dashboards (like macros/key_cells.sql, but every call has its own id,
+-- so there is no key to keep): calls summed by the columns the Prevention page filters and groups by.
 with calls as (
     select
         call_year,
@@ -10,16 +10,19 @@ with calls as (
         call_outcome,
         caller_type,
         is_notification,
-        led_to_identification,
-        call_id
+        led_to_identification
     from {{ ref('fct_helpline_calls') }}
 ),
 
 cells as (
-    {{ key_cells('calls', 'call_id', [
-        'call_year', 'province_plate_code', 'reporting_agency', 'call_language', 'call_category',
-        'call_outcome', 'caller_type', 'is_notification', 'led_to_identification',
-    ]) }}
+    select
+        call_year, province_plate_code, reporting_agency, call_language, call_category, call_outcome,
+        caller_type, is_notification, led_to_identification,
+        count(*) as records
+    from calls
+    group by
+        call_year, province_plate_code, reporting_agency, call_language, call_category, call_outcome,
+        caller_type, is_notification, led_to_identification
 )
 
 select
@@ -32,5 +35,5 @@ select
     cast(caller_type as text) as caller_type,
     cast(is_notification as boolean) as is_notification,
     cast(led_to_identification as boolean) as led_to_identification,
-    records
+    cast(records as bigint) as records
 from cells
