@@ -158,15 +158,16 @@ class _Values:
 
     def __init__(self, frame: pd.DataFrame) -> None:
         self.frame = frame
-        self.groups = {key: group for key, group in frame.groupby(list(self.KEY), sort=True)}
+        # positions per key, taken when asked for (making every group's frame up front took half a second)
+        self.positions = frame.groupby(list(self.KEY), sort=True).indices
         self.rows: dict[tuple[str, ...], dict[str, object]] = {}
         for record in frame.to_dict("records"):
             codes = tuple(str(record[column]) for column in self.CODES.values())
             self.rows[(*(str(record[k]) for k in self.KEY), *codes)] = record
 
     def group(self, indicator: str, period_type: str, period_id: str, disaggregation: str) -> pd.DataFrame:
-        empty = self.frame.iloc[0:0]
-        return self.groups.get((indicator, period_type, period_id, disaggregation), empty)
+        positions = self.positions.get((indicator, period_type, period_id, disaggregation))
+        return self.frame.iloc[0:0] if positions is None else self.frame.iloc[positions]
 
     def row(
         self,
@@ -180,7 +181,7 @@ class _Values:
         return self.rows.get((indicator, period_type, period_id, disaggregation, *codes))
 
     def has(self, indicator: str, period_type: str) -> bool:
-        return any(key[0] == indicator and key[1] == period_type for key in self.groups)
+        return any(key[0] == indicator and key[1] == period_type for key in self.positions)
 
     def codes(self, indicators: Sequence[str], disaggregation: str, column: str) -> set[str]:
         frame = self.frame

@@ -308,13 +308,12 @@ def _hierarchy_nodes(
     observed = frame[list(hierarchy.levels)].drop_duplicates()
     if hierarchy.members:
         members = pd.DataFrame(list(hierarchy.members), columns=list(hierarchy.levels), dtype="string")
-        unknown = observed.merge(members, how="left", indicator=True)
-        unknown = unknown[unknown["_merge"] == "left_only"]
-        if len(unknown):
-            row = tuple(unknown.iloc[0][list(hierarchy.levels)])
-            raise TableSetError(
-                f"hierarchy {hierarchy.name!r}: the data has a category {row!r} not in members"
-            )
+        known = {tuple(str(code) for code in member) for member in hierarchy.members}
+        for row in observed.itertuples(index=False, name=None):  # a set, not a merge: many tables per report
+            if tuple(row) not in known:
+                raise TableSetError(
+                    f"hierarchy {hierarchy.name!r}: the data has a category {row!r} not in members"
+                )
         rows = members
     else:
         rows = observed.sort_values(list(hierarchy.levels[::-1]), kind="stable")
