@@ -47,4 +47,10 @@ if not pages:
     audit.record_page_view("reports")
     st.stop()
 
-st.navigation(pages).run()
+navigation = st.navigation(pages)
+# a link to a page opened before sign-in: that page now, with the link's filters
+wanted = gate.take_requested_page()
+target = next((page for page in pages if wanted and page.url_path == wanted), None)
+if target is not None and target.url_path != navigation.url_path:
+    st.switch_page(target, query_params=st.query_params.to_dict())
+navigation.run()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from typing import Any
+from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -151,10 +152,29 @@ def sign_out() -> None:
     auth.sign_out()
 
 
+REQUESTED_PAGE_KEY = "taskforce_requested_page"
+
+
+def _remember_requested_page() -> None:
+    """Before sign-in: the page the link asked for (``/justice``), so that signing in leads there.
+    Streamlit forgets the path when the run that shows the sign-in screen has no navigation."""
+    if REQUESTED_PAGE_KEY in st.session_state or auth.current_identity() is not None:
+        return
+    url = st.context.url
+    name = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1] if url else ""
+    st.session_state[REQUESTED_PAGE_KEY] = name if name in PAGE_ACCESS else ""
+
+
+def take_requested_page() -> str:
+    """The page a link asked for before sign-in, once ("" when none or already shown)."""
+    return st.session_state.pop(REQUESTED_PAGE_KEY, "") or ""
+
+
 def enter(page: str | None = None) -> auth.Identity:
     """Sign-in, rights and audit for this run; ``page``: the page about to be shown (None: the app)."""
     data.use_session(None)
     _no_key_here()
+    _remember_requested_page()
     base = _base_settings()
     identity = auth.require_identity(base, _on_login(base), _on_failure(base))
     try:

@@ -43,6 +43,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from dashboards import i18n
 from taskforce.settings import PROJECT_ROOT
 from tests.expected_counts import expected_from_files
 from tests.test_dashboard_login import DashboardWarehouse, dashboard_warehouse
@@ -303,6 +304,10 @@ def test_page_renders_offline_without_errors(
         record(page, visit)
         page.goto(page_url(dashboard.base_url, name), wait_until="load", timeout=PAGE_TIMEOUT_MS)
         sign_in(page, dashboard)
+        # signing in leads to the page the link asked for, not to the first page
+        page.locator("h1").filter(has_text=i18n.TEXT[f"title_{name}"][0]).first.wait_for(
+            timeout=PAGE_TIMEOUT_MS
+        )
         wait_until_rendered(page)
         save_screenshot(page, dashboard.engine, name)
         body = page.inner_text("body")
