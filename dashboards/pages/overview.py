@@ -76,12 +76,7 @@ if granularity == "year":
     ident_period, ident_group = "i.identification_year as year, 0 as part", "i.identification_year"
     return_period, return_join, return_group = "r.return_year as year, 0 as part", "", "r.return_year"
 else:
-    month = "i.identification_month"
-    ident_part = (
-        f"case when {month} <= 3 then 1 when {month} <= 6 then 2 when {month} <= 9 then 3 else 4 end"
-        if granularity == "quarter"
-        else month
-    )
+    ident_part = f"i.identification_{granularity}"
     ident_period = f"i.identification_year as year, {ident_part} as part"
     ident_group = f"i.identification_year, {ident_part}"
     part = "d.quarter" if granularity == "quarter" else "d.month"

@@ -1,20 +1,7 @@
 -- fct_prosecutions made small for counting defendants (macros/key_cells.sql): defendants of one record
 -- summed into cells of the columns the Justice page filters and groups by, the others kept by key.
-with prosecutions as (
-    select
-        filing_year,
-        court_province_plate_code,
-        reporting_agency,
-        offence,
-        article_source_code,
-        is_decided,
-        is_convicted,
-        defendant_key
-    from {{ ref('fct_prosecutions') }}
-),
-
-cells as (
-    {{ key_cells('prosecutions', 'defendant_key', [
+with cells as (
+    {{ key_cells(ref('fct_prosecutions'), 'defendant_key', [
         'filing_year', 'court_province_plate_code', 'reporting_agency', 'offence', 'article_source_code',
         'is_decided', 'is_convicted',
     ]) }}

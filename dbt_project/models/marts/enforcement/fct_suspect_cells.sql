@@ -1,12 +1,7 @@
 -- fct_suspects made small for the dashboards (macros/key_cells.sql): suspects of one record summed into
 -- cells of the columns the Justice page filters and groups by, the others kept by key.
-with suspects as (
-    select detention_year, province_plate_code, reporting_agency, is_prosecuted, is_convicted, suspect_key
-    from {{ ref('fct_suspects') }}
-),
-
-cells as (
-    {{ key_cells('suspects', 'suspect_key', [
+with cells as (
+    {{ key_cells(ref('fct_suspects'), 'suspect_key', [
         'detention_year', 'province_plate_code', 'reporting_agency', 'is_prosecuted', 'is_convicted',
     ]) }}
 )

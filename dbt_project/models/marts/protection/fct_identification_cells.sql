@@ -3,6 +3,7 @@
 with identifications as (
     select
         identification_year,
+        {{ calendar_quarter('identified_on') }} as identification_quarter,
         {{ calendar_month('identified_on') }} as identification_month,
         identification_status,
         identifying_agency,
@@ -18,13 +19,15 @@ with identifications as (
 
 cells as (
     {{ key_cells('identifications', 'person_key', [
-        'identification_year', 'identification_month', 'identification_status', 'identifying_agency',
-        'province_plate_code', 'nationality_iso3', 'sex', 'age_group', 'exploitation_types', 'referral_source',
+        'identification_year', 'identification_quarter', 'identification_month', 'identification_status',
+        'identifying_agency', 'province_plate_code', 'nationality_iso3', 'sex', 'age_group', 'exploitation_types',
+        'referral_source',
     ]) }}
 )
 
 select
     cast(identification_year as integer) as identification_year,
+    cast(identification_quarter as integer) as identification_quarter,
     cast(identification_month as integer) as identification_month,
     cast(identification_status as text) as identification_status,
     cast(identifying_agency as text) as identifying_agency,
