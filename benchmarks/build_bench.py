@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.common import ROOT, drop_target, fresh_target, run_cli, summary
@@ -83,16 +84,30 @@ def incremental_builds(url: str, data_dir: Path, work: Path, repeat: int, month_
     return {**builds_summary(runs), "month_rows": month_rows}
 
 
-def measure(rows: int, engine: str, repeat: int, work: Path, postgres: str | None, month_rows: int) -> dict:
+def measure(
+    rows: int,
+    engine: str,
+    repeat: int,
+    work: Path,
+    postgres: str | None,
+    month_rows: int,
+    save: Callable[[dict], None],
+) -> dict:
+    """Load, full builds, incremental builds; ``save`` gets the result after each stage, so a run cut
+    short (a 10M PostgreSQL run takes hours) keeps the stages it finished."""
     url = fresh_target(engine, work, postgres)
     data_dir = work / f"data_{engine}_{rows}"
+    result: dict = {"engine": engine, "rows": rows}
     try:
-        loaded = load(url, data_dir, extracts(rows, work), extract_rows(rows))
-        full = full_builds(url, data_dir, repeat)
-        incremental = incremental_builds(url, data_dir, work, repeat, month_rows)
+        result["load"] = load(url, data_dir, extracts(rows, work), extract_rows(rows))
+        save(result)
+        result["full"] = full_builds(url, data_dir, repeat)
+        save(result)
+        result["incremental"] = incremental_builds(url, data_dir, work, repeat, month_rows)
+        save(result)
     finally:
         drop_target(url, postgres)
-    result = {"engine": engine, "rows": rows, "load": loaded, "full": full, "incremental": incremental}
+    full, incremental = result["full"], result["incremental"]
     print(
         f"{engine:8} {rows:>11,} full {full['median_s']:7.1f} s "
         f"(dbt start-up {full['startup_median_s']:5.1f} s), incremental {incremental['median_s']:7.1f} s, "
@@ -114,15 +129,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     args = parser.parse_args(argv)
     engines = ["duckdb", *(["postgres"] if args.postgres else [])]
-    results = [
-        measure(
-            rows, engine, args.repeat, args.work, args.postgres, args.month_rows or default_month_rows(rows)
-        )
-        for rows in args.rows
-        for engine in engines
-    ]
-    if args.json:
-        args.json.write_text(json.dumps({"root": str(ROOT), "runs": results}, indent=2) + "\n")
+    done: list[dict] = []
+
+    def save(current: dict) -> None:  # the finished runs and the stages of the current one so far
+        if args.json:
+            runs = [*done, current]
+            args.json.write_text(json.dumps({"root": str(ROOT), "runs": runs}, indent=2) + "\n")
+
+    for rows in args.rows:
+        for engine in engines:
+            month_rows = args.month_rows or default_month_rows(rows)
+            done.append(measure(rows, engine, args.repeat, args.work, args.postgres, month_rows, save))
     return 0
 
 
