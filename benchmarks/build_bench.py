@@ -26,7 +26,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks.common import ROOT, drop_target, fresh_target, run_cli, summary
+from benchmarks.common import ROOT, drop_target, duckdb_files, fresh_target, run_cli, summary
 from benchmarks.scale import plan, police_month_file, scaled_extracts
 
 
@@ -59,6 +59,17 @@ def build(url: str, data_dir: Path, *args: str) -> dict[str, float]:
     run = run_cli(url, data_dir, "0", "build", *args)
     dbt_s = json.loads((results / "run_results.json").read_text())["elapsed_time"]
     return {**run, "dbt_s": dbt_s, "startup_s": run["seconds"] - dbt_s}
+
+
+def warehouse_disk_mb(url: str) -> float:
+    """Disk the built warehouse takes: the DuckDB file with its published copy for the dashboards, or
+    the PostgreSQL database (what an IT officer must provision at this size)."""
+    if url.startswith("duckdb"):
+        return sum(f.stat().st_size for f in duckdb_files(url) if f.exists()) / 2**20
+    import psycopg
+
+    with psycopg.connect(url) as con:
+        return con.execute("select pg_database_size(current_database())").fetchone()[0] / 2**20
 
 
 def builds_summary(runs: list[dict[str, float]]) -> dict:
@@ -102,6 +113,7 @@ def measure(
         result["load"] = load(url, data_dir, extracts(rows, work), extract_rows(rows))
         save(result)
         result["full"] = full_builds(url, data_dir, repeat)
+        result["disk_mb"] = warehouse_disk_mb(url)
         save(result)
         result["incremental"] = incremental_builds(url, data_dir, work, repeat, month_rows)
         save(result)

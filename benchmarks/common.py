@@ -67,11 +67,15 @@ def fresh_target(engine: str, work: Path, postgres: str | None) -> str:
     return postgres.rsplit("/", 1)[0] + f"/{name}"
 
 
+def duckdb_files(url: str) -> list[Path]:
+    """A DuckDB warehouse's files: the database, its write-ahead log, the copy a build publishes."""
+    path = Path(url.removeprefix("duckdb:///"))
+    return [path, path.with_name(path.name + ".wal"), path.with_name(f"{path.stem}.serving{path.suffix}")]
+
+
 def drop_target(url: str, postgres: str | None) -> None:
     if url.startswith("duckdb"):
-        path = Path(url.removeprefix("duckdb:///"))
-        serving = path.with_name(f"{path.stem}.serving{path.suffix}")  # published by a build
-        for leftover in (path, path.with_name(path.name + ".wal"), serving):
+        for leftover in duckdb_files(url):
             leftover.unlink(missing_ok=True)
         return
     import psycopg
