@@ -40,6 +40,8 @@ YEAR_MODELS = (
 )
 PERSON_MODELS = ("int_persons_resolved", "int_victim_pathways")
 INCREMENTAL_MODELS = YEAR_MODELS + PERSON_MODELS
+# a model whose stored state is lost before the incremental build (no state yet: every unit recomputed)
+STATELESS_MODEL = "int_victim_pathways"
 # the years whose identification records change below: retention (2006), the resend (2008), a new year
 IDENTIFICATION_YEARS = {"2006", "2008", "2011"}
 
@@ -226,6 +228,8 @@ def outcome(
     folder = tmp_path_factory.mktemp(f"incremental_{engine}")
     settings = _clone(_master(engine, tmp_path_factory, demo_paths), engine, folder / "warehouse")
     touched, quiet_year = change_everything(settings, demo_paths, folder)
+    with connect(settings) as wh:
+        wh.execute(f"delete from intermediate.{STATELESS_MODEL}__incr_state")
 
     result = build(settings, quiet=True, unit_tests=False)
     assert result.ok, result.message
@@ -259,6 +263,8 @@ def test_incremental_build_gives_the_rows_of_a_full_rebuild(outcome: Outcome) ->
 
 def test_the_build_recomputed_the_changed_units_only(outcome: Outcome) -> None:
     for model in INCREMENTAL_MODELS:
+        if model == STATELESS_MODEL:
+            continue
         changed = outcome.changes[model]
         assert not any(unit.startswith("*") for unit in changed), f"{model} was rebuilt whole: {changed}"
         assert changed, f"{model} recomputed nothing"
@@ -271,7 +277,20 @@ def test_the_build_recomputed_the_changed_units_only(outcome: Outcome) -> None:
     assert "2011" in outcome.changes["int_indicator_inputs_prevention"]
     assert outcome.changes["int_indicator_inputs_enforcement"] == {"2011"}  # no justice data changed
     for model in PERSON_MODELS:  # exactly the persons whose records changed
-        assert outcome.changes[model] == outcome.touched_persons, model
+        if model != STATELESS_MODEL:
+            assert outcome.changes[model] == outcome.touched_persons, model
+
+
+def test_a_model_without_state_recomputes_every_unit(outcome: Outcome) -> None:
+    """Its changes list every unit (and the rows without one), beside the unit that says why; its rows
+    equal the full rebuild's (test above)."""
+    changed = outcome.changes[STATELESS_MODEL]
+    assert any(unit.startswith("*code:") for unit in changed), changed
+
+    def plain(units: set[str]) -> set[str]:
+        return {unit for unit in units if not unit.startswith("*")}
+
+    assert plain(changed) == plain(outcome.state_units[STATELESS_MODEL]) | {"undated"}
 
 
 def test_a_full_refresh_is_marked_and_leaves_the_same_state(outcome: Outcome) -> None:

@@ -15,3 +15,18 @@
         analyze {{ this }}
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- Fresh planner statistics for a table a macro has just made and the next statement reads (the
+    changed units of an incremental model): PostgreSQL otherwise guesses its size from its pages.
+    Runs the statement itself (a no-op on DuckDB). -#}
+{% macro analyze_for_planner(relation) -%}
+    {{ return(adapter.dispatch('analyze_for_planner', 'taskforce')(relation)) }}
+{%- endmacro %}
+
+{% macro default__analyze_for_planner(relation) -%}
+{%- endmacro %}
+
+{% macro postgres__analyze_for_planner(relation) -%}
+    {%- do run_query('analyze ' ~ relation) -%}
+{%- endmacro %}
