@@ -2,6 +2,11 @@
 -- (shape: macros/indicator_rollup.sql). Unit: the person-period of int_victim_periods_deduplicated, so
 -- a person counts once per period; unknown characteristics are categories of their own in the counts
 -- and are left out of the bases of the shares (V6 age, V7 citizenship, V8 form).
+-- Persons are counted as rows: a person-period is one row (and one row per form of exploitation in the
+-- forms, whose rollups all group by the form), which the inputs' unique_combination tests check before
+-- this model runs. A distinct count keeps a hash set of keys per group and grouping: at 10M
+-- identifications DuckDB spilled over 40 GB of temporary files here. Only V8's base, persons with any
+-- known form (several rows per person), counts distinct keys.
 -- Incremental by calendar year, as int_victim_periods_deduplicated (docs block incremental_models): a
 -- period's figures come from the person-periods of that period only. No JIT for it on PostgreSQL
 -- (macros/indicator_planner_settings.sql).
@@ -56,7 +61,7 @@ known_forms as (
 ),
 
 v1 as (
-    {{ indicator_rollup('identified', 'V1', 'count(distinct person_key)', none, {
+    {{ indicator_rollup('identified', 'V1', 'count(*)', none, {
         'total': [],
         'sex': ['sex'],
         'age_group': ['age_group'],
@@ -68,11 +73,11 @@ v1 as (
         'agency': ['agency'],
     }) }}
     union all
-    {{ indicator_rollup('identified_by_referral', 'V1', 'count(distinct person_key)', none, {
+    {{ indicator_rollup('identified_by_referral', 'V1', 'count(*)', none, {
         'referral_source': ['category'],
     }) }}
     union all
-    {{ indicator_rollup('identified_forms', 'V1', 'count(distinct person_key)', none, {
+    {{ indicator_rollup('identified_forms', 'V1', 'count(*)', none, {
         'exploitation_type': ['exploitation_type'],
         'exploitation_type_sex': ['exploitation_type', 'sex'],
         'exploitation_type_age_group': ['exploitation_type', 'age_group'],
@@ -80,7 +85,7 @@ v1 as (
 ),
 
 v2 as (
-    {{ indicator_rollup('presumed_by_referral', 'V2', 'count(distinct person_key)', none, {
+    {{ indicator_rollup('presumed_by_referral', 'V2', 'count(*)', none, {
         'total': [],
         'sex': ['sex'],
         'age_group': ['age_group'],
@@ -92,7 +97,7 @@ v2 as (
         'referral_source': ['category'],
     }) }}
     union all
-    {{ indicator_rollup('presumed_forms', 'V2', 'count(distinct person_key)', none, {
+    {{ indicator_rollup('presumed_forms', 'V2', 'count(*)', none, {
         'exploitation_type': ['exploitation_type'],
     }) }}
 ),
@@ -130,7 +135,7 @@ v8_total as (
 ),
 
 v8_forms as (
-    {{ indicator_rollup('identified_forms', 'V8', 'count(distinct person_key)', none, {
+    {{ indicator_rollup('identified_forms', 'V8', 'count(*)', none, {
         'exploitation_type': ['exploitation_type'],
         'exploitation_type_sex': ['exploitation_type', 'sex'],
         'exploitation_type_age_group': ['exploitation_type', 'age_group'],
