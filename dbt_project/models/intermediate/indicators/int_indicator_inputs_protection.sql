@@ -283,17 +283,34 @@ returned_by_destination as (
     select *, destination_country as category from returned_persons
 ),
 
--- S1 counts persons over service events (several per person): a distinct count. Every other rollup
--- below counts rows: its CTE holds one row per counted unit and period (a person's first admission or
--- return in the period, a pathway per person, a referral by its id, unique and not null in
--- fct_referrals), so a plain count is the distinct count, which PostgreSQL can hash instead of sort
+-- S1 counts persons over service events (several per person): the events are first reduced to one row
+-- per person and period (the person's sex, age group and citizenship group come from dim_person, so they
+-- follow from the key), and to one per person, period and service type, and counted as rows. Every
+-- other rollup below counts rows too: its CTE holds one row per counted unit and period (a person's
+-- first admission or return in the period, a pathway per person, a referral by its id, unique and not
+-- null in fct_referrals). A distinct count in the rollups keeps a hash set of keys per group and
+-- grouping: PostgreSQL sorts for it, and DuckDB spilled 5.4 GB of temporary files here at 1M
+-- identifications (54 GB expected at 10M).
+s1_persons as (
+    select distinct period_type, period_id, period_start, period_end, person_key, sex, age_group, nationality_group
+    from service_periods
+),
+
+s1_person_services as (
+    select distinct period_type, period_id, period_start, period_end, person_key, category
+    from service_periods
+),
+
 s1 as (
-    {{ indicator_rollup('service_periods', 'S1', 'count(distinct person_key)', none, {
+    {{ indicator_rollup('s1_persons', 'S1', 'count(*)', none, {
         'total': [],
-        'service_type': ['category'],
         'sex': ['sex'],
         'age_group': ['age_group'],
         'nationality_group': ['nationality_group'],
+    }) }}
+    union all
+    {{ indicator_rollup('s1_person_services', 'S1', 'count(*)', none, {
+        'service_type': ['category'],
     }) }}
 ),
 
