@@ -14,8 +14,11 @@ and the fixed start-up around it (the rest of the wall time: Python and dbt star
 registry copy, connections; on DuckDB the snapshot published for the dashboards).
 Each figure is the median of ``--repeat`` runs, each run a fresh process; peak RSS is the largest process
 of the build (dbt with, on DuckDB, the engine inside it; a PostgreSQL server's memory is not included).
-This script prints its figures (and writes them as JSON with ``--json``); ``make bench`` (benchmarks/
-harness.py) runs it with every other stage and writes docs/benchmarks.md.
+After the full builds it records the disk the warehouse takes (``disk_mb``: the DuckDB file with the
+copy published for the dashboards, or the PostgreSQL database).
+This script prints its figures (and writes them as JSON with ``--json``, after each stage, so a run cut
+short keeps what it measured); ``make bench`` (benchmarks/harness.py) runs it with every other stage
+and writes docs/benchmarks.md.
 """
 
 from __future__ import annotations
