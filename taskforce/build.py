@@ -43,9 +43,28 @@ def dbt_command(settings: Settings, *args: str) -> list[str]:
     return [dbt_executable(), *args, "--project-dir", str(project), "--profiles-dir", str(project)]
 
 
+# DuckDB spills what exceeds its memory limit to a temporary folder beside the warehouse file, by default
+# up to 90 % of the free disk: a build at 10M identification rows filled the disk that the extracts, the
+# published copy and a PostgreSQL server shared (docs/benchmarks.md). Capped, such a build fails with
+# DuckDB's "out of temporary space" message and leaves the disk usable.
+TEMP_LIMIT_VARIABLE = "TASKFORCE_DUCKDB_TEMP_LIMIT"
+
+
+def duckdb_temp_limit(free_bytes: int, warehouse_bytes: int) -> str:
+    """Half of the free disk once room for the published copy (as large as the warehouse file) is set
+    aside; at least 1 GiB. A DuckDB size."""
+    room = max(free_bytes - warehouse_bytes, 0) // 2
+    return f"{max(room, 2**30) // 2**20}MiB"  # DuckDB: MB is 10^6 bytes, MiB 2^20
+
+
 def run_dbt(settings: Settings, *args: str, quiet: bool = False) -> subprocess.CompletedProcess[str]:
     """Run dbt with the warehouse URL in its environment; artifacts go under the data folder per engine."""
     env = settings.dbt_env()
+    if settings.engine == "duckdb" and not env.get(TEMP_LIMIT_VARIABLE):
+        folder = settings.duckdb_path.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        size = settings.duckdb_path.stat().st_size if settings.duckdb_path.exists() else 0
+        env[TEMP_LIMIT_VARIABLE] = duckdb_temp_limit(shutil.disk_usage(folder).free, size)
     artifacts = settings.data_dir / "dbt" / settings.engine
     env["DBT_TARGET_PATH"] = str(artifacts / "target")
     env["DBT_LOG_PATH"] = str(artifacts / "logs")

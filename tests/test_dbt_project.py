@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
-from taskforce.build import run_dbt
+from taskforce.build import TEMP_LIMIT_VARIABLE, duckdb_temp_limit, run_dbt
 from taskforce.settings import Settings
 
 PROJECT = Path(__file__).resolve().parent.parent / "dbt_project"
@@ -121,3 +122,25 @@ def test_engine_specific_macros_dispatch() -> None:
             if not dispatched and not overrides_dbt:
                 problems.append(f"{path.name}: {name} is never dispatched")
     assert not problems, "\n".join(problems)
+
+
+def test_duckdb_temporary_folder_limit() -> None:
+    """Half the free disk once the published copy has room; never under 1 GiB."""
+    gib = 2**30
+    assert duckdb_temp_limit(10 * gib, 2 * gib) == "4096MiB"
+    assert duckdb_temp_limit(gib, 2 * gib) == "1024MiB"
+
+
+def test_dbt_runs_duckdb_with_its_temporary_folder_capped(
+    empty_duckdb: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a cap DuckDB may fill 90 % of the free disk with temporary files (a 10M build did)."""
+    monkeypatch.delenv(TEMP_LIMIT_VARIABLE, raising=False)
+    query = "select current_setting('max_temp_directory_size') as cap"
+    shown = run_dbt(empty_duckdb, "show", "--inline", query, "--output", "json", quiet=True)
+    assert shown.returncode == 0, shown.stdout[-2000:]
+    cap = json.loads(shown.stdout[shown.stdout.index("{") :])["show"][0]["cap"]
+    number, unit = cap.split()
+    expected = int(duckdb_temp_limit(shutil.disk_usage(empty_duckdb.data_dir).free, 0).removesuffix("MiB"))
+    assert unit == "GiB"
+    assert abs(float(number) * 1024 - expected) < 1024  # the free disk moves a little meanwhile
