@@ -206,15 +206,12 @@
             {%- do log(this.identifier ~ ': incremental, ' ~ counts.rows[0][0] ~ ' unit(s) changed'
                 ~ (', recomputing the whole model' if everything else ''), info=true) -%}
             {%- if everything -%}
-                {#- every unit, current or stored, and the rows without one, are selected again; every row
-                    goes (also those of units the lost state of a model no longer names) -#}
+                {#- every unit, current or stored, and the rows without one, are selected again -#}
                 {%- do run_query(incremental_every_unit_insert(fingerprint_model, changes)) -%}
-                {%- do analyze_for_planner(changes) -%}
-                {%- do run_query('delete from ' ~ this) -%}
-            {%- else -%}
-                {%- do analyze_for_planner(changes) -%}
-                {%- do run_query('delete from ' ~ this ~ ' where ' ~ incremental_unit_changed(unit_expression)) -%}
             {%- endif -%}
+            {%- do analyze_for_planner(changes) -%}
+            {#- a whole-model recompute deletes every row (also those of units a lost state no longer names) -#}
+            {%- do run_query('delete from ' ~ this ~ ('' if everything else ' where ' ~ incremental_unit_changed(unit_expression))) -%}
         {%- else -%}
             {%- do run_query('create table ' ~ changes ~ " as select cast('*full-refresh' as text) as unit") -%}
         {%- endif -%}
