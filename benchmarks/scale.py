@@ -17,9 +17,12 @@ Two kinds:
   Reference numbers the contracts give a fixed width (operations ``OP-YYYY-NNNN``, trainings
   ``TRN-YYYY-NNN``, court cases ``YYYY/NNNNNN``) have room for a limited number of copies; beyond it
   copies reuse the numbers of an earlier copy. Rows that point at an operation or a case then point at
-  an existing one (more suspects per operation, more defendants per case), and the files that only
-  describe operations or trainings stop growing (their copies would be exact duplicates): ``--list``
-  shows the rows of every file.
+  an existing one (more victims per operation, more defendants per case). The files that only describe
+  operations or trainings stop growing there (their copies would be exact duplicates), and so do the
+  suspect files: each of their rows is a suspect detained in an operation, so a reused copy would add
+  the demo's suspects to every operation again (about 900 per operation at 10M instead of 2 or 3), a
+  shape no police file has, and case-to-operation links grow with its square. ``--list`` shows the
+  rows of every file.
 
     python -m benchmarks.scale --scale 1000000 --out DIR [--list]
 """
@@ -40,7 +43,7 @@ from pathlib import Path
 from taskforce.demo_data import demo_extracts, demo_files, person_key
 
 DATA_ROWS_PER_WRITE = 100_000
-SCALE_VERSION = 1  # bump when the scaled files change, so cached ones are written again
+SCALE_VERSION = 2  # bump when the scaled files change, so cached ones are written again
 IDENTIFICATION_FILE = re.compile(r"_identifications_\d{4}")
 
 # person keys, and the reference numbers scaled copies renumber (one regex: one pass over a file)
@@ -52,6 +55,8 @@ _PATTERN = re.compile(
     rb"|\b(?P<ref>[A-Z0-9]{2,}(?:-[A-Z]+)?-(?:19|20)\d\d-)(?P<ref_n>\d+)\b"
 )
 BOUNDED_WIDTH = {"op": 4, "trn": 3, "case": 6}  # digits the contracts allow
+# files with one row per suspect of an operation: they stop growing with the operation numbers' room
+SUSPECTS_FILE = re.compile(r"_suspects_\d{4}")
 
 
 @dataclass(frozen=True)
@@ -185,8 +190,10 @@ def plan(rows: int) -> tuple[float, list[Planned]]:
         if demo.path.endswith(".csv"):
             kinds = _kinds_in(demo.content)
             room = renumber.copies_with_room(kinds & set(BOUNDED_WIDTH))
-            if room is not None and not kinds & {"key", "ref"} and wanted > room * demo.rows:
-                wanted = room * demo.rows  # only fixed-width references: further copies would duplicate
+            # only fixed-width references (further copies would duplicate), or suspects per operation
+            capped = not kinds & {"key", "ref"} or SUSPECTS_FILE.search(demo.path)
+            if room is not None and capped and wanted > room * demo.rows:
+                wanted = room * demo.rows
                 note = f"capped at {room} copies (fixed-width reference numbers)"
         planned.append(Planned(demo.path, demo.rows, wanted, note))
     return factor, planned

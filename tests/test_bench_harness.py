@@ -6,6 +6,7 @@ computed from the figures, and that the hand-written parts of the report survive
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from benchmarks import harness
 from benchmarks.common import begin_marker, end_marker
 from benchmarks.dashboard_bench import FILTERS, PAGES
 from benchmarks.scale import plan, scaled_extracts
+from taskforce.demo_data import demo_extracts
 
 PROSE = "## What limits it\n\nHand-written analysis that no run may touch.\n"
 HEADINGS = (
@@ -149,3 +151,26 @@ def test_scaled_extracts_keep_every_file_and_grow_in_proportion(tmp_path: Path) 
     assert grown.count(b"\r\n") == police.rows + 1  # header, CRLF as the police send it
     keys = [line.split(b";")[1] for line in grown.split(b"\r\n")[1:] if line]
     assert len(set(keys)) > police.demo_rows  # later copies are new persons
+
+
+def test_suspects_per_operation_stay_as_in_the_demo_beyond_the_operation_numbers(tmp_path: Path) -> None:
+    """Operation numbers (OP-YYYY-NNNN) have room for 25 copies of the demo; a 30k set needs 28. The
+    suspect files stop growing with the operations, so no operation gains the suspects of later copies
+    (at 10M that was 900 suspects per operation, and the case-to-operation links grew with its square)."""
+    rows = 30_000
+    factor, planned = plan(rows)
+    by_path = {p.path: p for p in planned}
+    operations, suspects = by_path["tnp_operations_2010.csv"], by_path["tnp_suspects_2010.csv"]
+    assert factor > operations.rows / operations.demo_rows  # the operations hit their room
+    assert suspects.rows / suspects.demo_rows == operations.rows / operations.demo_rows
+    assert "capped" in suspects.note
+    scaled_extracts(rows, tmp_path)
+
+    def per_operation(content: bytes) -> Counter[bytes]:
+        return Counter(line.split(b";")[1] for line in content.split(b"\r\n")[1:] if line)
+
+    demo = {d.path: d.content for d in demo_extracts()}
+    grown = per_operation((tmp_path / suspects.path).read_bytes())
+    assert max(grown.values()) == max(per_operation(demo[suspects.path]).values())
+    known = {line.split(b";")[0] for line in (tmp_path / operations.path).read_bytes().split(b"\r\n")[1:]}
+    assert set(grown) <= known  # every suspect's operation is in the operations file
