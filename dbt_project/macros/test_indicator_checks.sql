@@ -13,6 +13,18 @@ group by {{ column_name }}
 {% endtest %}
 
 
+{#- Fails with one row per value of the column missing from `to`.`field`, once `periods` has a row: the
+    catalogue's relationship to the indicator mart, which an empty warehouse (no extract yet, so no
+    period to count in) holds trivially. -#}
+{% test has_values_once_periods_exist(model, column_name, to, field, periods) %}
+select {{ column_name }} as value_missing_from_to
+from {{ model }}
+where {{ column_name }} is not null
+    and exists (select 1 from {{ periods }})
+    and {{ column_name }} not in (select {{ field }} from {{ to }} where {{ field }} is not null)
+{% endtest %}
+
+
 {#- Names of columns that hold or point at a person-level record: person keys (and any other *_key or
     *_keys column, and any person_* column), record numbers, exact ages and dates of a person's records.
     A reporting table is aggregates only and has none of them. -#}
