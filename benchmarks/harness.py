@@ -463,8 +463,9 @@ def render(result: dict, json_name: str, command: str) -> str:
         "### 2. Build",
         "",
         "Every demo extract of every agency and year grown so the identification files hold N rows and "
-        "every other source grows in proportion (benchmarks/scale.py: operations and trainings stop at "
-        "the copies their fixed-width reference numbers allow), loaded with `taskforce ingest` (load), "
+        "every other source grows in proportion (benchmarks/scale.py: operations, their suspects and "
+        "trainings stop at the copies their fixed-width reference numbers allow), loaded with "
+        "`taskforce ingest` (load), "
         f"then `taskforce build --full-refresh` (runs: {p['build_repeat']}). Incremental: one new monthly "
         "police extract (one month of the grown police files"
         + (f", e.g. {month:,} rows" if month else "")
