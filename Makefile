@@ -29,7 +29,7 @@ lint: $(INSTALLED)
 # Two workers (two cores; the suite is mostly dbt builds and browsers), one test file per worker so a
 # module's warehouse is built once. The fault tests restart PostgreSQL and fill disks: they run alone.
 test: lint
-	$(BIN)/pytest -n 2 --dist loadfile --ignore=tests/test_faults.py
+	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder --durations=15 --ignore=tests/test_faults.py
 	$(BIN)/pytest tests/test_faults.py
 
 # PostgreSQL is measured when TASKFORCE_BENCH_POSTGRES_URL is set (a role that may create databases), e.g.

@@ -73,6 +73,27 @@ def drop_test_databases() -> None:
     _created_databases.clear()
 
 
+# Modules that take minutes (pytest --durations): collected first, so that the two workers of
+# `make test` take them on early and do not end with one worker alone on a long module. make test keeps
+# this order with --no-loadscope-reorder (xdist would order the modules by their number of tests, which
+# put these few-test modules last). Every other module keeps its place after them.
+LONG_MODULES = (
+    "test_incremental_build.py",  # builds the shared demo warehouses, then two more builds per engine
+    "test_cli.py",  # `taskforce demo` end to end
+    "test_pipeline.py",
+    "test_bench_harness.py",
+    "test_data_quality.py",
+    "test_retention.py",
+    "test_access_control.py",
+    "test_dbt_project.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    rank = {name: n for n, name in enumerate(LONG_MODULES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest keep their order
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     drop_test_databases()
     if not os.environ.get("PYTEST_XDIST_WORKER"):  # the controlling process: the workers are done
