@@ -17,11 +17,13 @@ group by {{ column_name }}
     catalogue's relationship to the indicator mart, which an empty warehouse (no extract yet, so no
     period to count in) holds trivially. -#}
 {% test has_values_once_periods_exist(model, column_name, to, field, periods) %}
-select {{ column_name }} as value_missing_from_to
-from {{ model }}
-where {{ column_name }} is not null
+select tested.{{ column_name }} as value_missing_from_to
+from {{ model }} as tested
+where tested.{{ column_name }} is not null
     and exists (select 1 from {{ periods }})
-    and {{ column_name }} not in (select {{ field }} from {{ to }} where {{ field }} is not null)
+    and not exists (
+        select 1 from {{ to }} as target where target.{{ field }} = tested.{{ column_name }}
+    )
 {% endtest %}
 
 
