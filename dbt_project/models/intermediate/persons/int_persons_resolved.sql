@@ -15,20 +15,71 @@
     post_hook="{{ incremental_save_state('int_persons_fingerprinted') }}",
 ) }}
 {{ incremental_depends_on('int_persons_fingerprinted') }}
-{#- orders of a person's records: the precedence rule; first seen (date first, then identifications);
-    first identification (fct_identifications' order). Each is total: record_id is unique in a source. #}
-{%- set precedence = ["case when is_identification then 0 else 1 end", "event_on", "record_id", "source"] %}
-{%- set seen_order = ["event_on", "case when is_identification then 0 else 1 end", "record_id", "source"] %}
-{%- set identification_order = ["event_on", "record_id", "source"] %}
-{%- set known_sex = "sex is not null and sex <> 'unknown'" %}
+{%- set precedence = "case when is_identification then 0 else 1 end, event_on, record_id, source" %}
 
 with records as (
     select * from {{ ref('int_person_records_unioned') }}
     {{ incremental_where('person_key') }}
 ),
 
--- one pass over the records: the first record of each order by first_by (macros/first_by.sql), and the
--- counts
+sex_ranked as (
+    select
+        person_key,
+        sex,
+        source,
+        row_number() over (partition by person_key order by {{ precedence }}) as precedence_rank
+    from records
+    where sex is not null and sex <> 'unknown'
+),
+
+nationality_ranked as (
+    select
+        person_key,
+        nationality_iso3,
+        source,
+        row_number() over (partition by person_key order by {{ precedence }}) as precedence_rank
+    from records
+    where nationality_iso3 is not null
+),
+
+-- ages reported on different dates are compared, and carried to the identification date, as the birth
+-- year they imply
+birth_year_ranked as (
+    select
+        person_key,
+        birth_year_estimate,
+        source,
+        row_number() over (partition by person_key order by {{ precedence }}) as precedence_rank
+    from records
+    where birth_year_estimate is not null
+),
+
+-- a person's first identification, in fct_identifications' order (date, then record id)
+identifications_ranked as (
+    select
+        person_key,
+        record_id,
+        agency,
+        event_on,
+        row_number() over (partition by person_key order by event_on, record_id, source) as identification_rank
+    from records
+    where is_identification
+),
+
+first_seen_ranked as (
+    select
+        person_key,
+        source,
+        agency,
+        event_kind,
+        event_on,
+        row_number() over (
+            partition by person_key
+            order by event_on, case when is_identification then 0 else 1 end, record_id, source
+        ) as seen_rank
+    from records
+),
+
 per_person as (
     select
         person_key,
@@ -41,23 +92,7 @@ per_person as (
         count(distinct case when sex <> 'unknown' then sex end) as n_sex_values,
         count(distinct nationality_iso3) as n_nationality_values,
         count(distinct birth_year_estimate) as n_birth_year_values,
-        max(birth_year_estimate) - min(birth_year_estimate) as birth_year_spread,
-        -- the first identification
-        {{ first_by('event_on', identification_order, 'is_identification') }} as first_identified_on,
-        {{ first_by('agency', identification_order, 'is_identification') }} as identifying_agency,
-        {{ first_by('record_id', identification_order, 'is_identification') }} as first_identification_id,
-        -- the first record of any kind
-        {{ first_by('event_on', seen_order) }} as first_seen_on,
-        {{ first_by('agency', seen_order) }} as first_seen_agency,
-        {{ first_by('source', seen_order) }} as first_seen_source,
-        {{ first_by('event_kind', seen_order) }} as first_seen_event_kind,
-        -- each attribute from the first record, by precedence, that reports a known value of it
-        {{ first_by('sex', precedence, known_sex) }} as sex,
-        {{ first_by('source', precedence, known_sex) }} as sex_source,
-        {{ first_by('nationality_iso3', precedence, 'nationality_iso3 is not null') }} as nationality_iso3,
-        {{ first_by('source', precedence, 'nationality_iso3 is not null') }} as nationality_source,
-        {{ first_by('birth_year_estimate', precedence, 'birth_year_estimate is not null') }} as birth_year_estimate,
-        {{ first_by('source', precedence, 'birth_year_estimate is not null') }} as age_source
+        max(birth_year_estimate) - min(birth_year_estimate) as birth_year_spread
     from records
     group by person_key
 ),
@@ -70,24 +105,24 @@ final as (
             when per_person.n_identification_records > 0 then 'presumed_only'
             else 'never_identified'
         end as person_identification_status,
-        per_person.first_identified_on,
-        per_person.identifying_agency,
-        per_person.first_identification_id,
+        first_identification.event_on as first_identified_on,
+        first_identification.agency as identifying_agency,
+        first_identification.record_id as first_identification_id,
         per_person.formally_identified_on,
         cast(per_person.n_identification_records as integer) as n_identification_records,
-        per_person.first_seen_on,
-        per_person.first_seen_agency,
-        per_person.first_seen_source,
-        per_person.first_seen_event_kind,
-        coalesce(per_person.sex, 'unknown') as sex,
-        per_person.sex_source,
-        per_person.nationality_iso3,
-        per_person.nationality_source,
-        per_person.birth_year_estimate,
-        per_person.age_source,
-        {{ calendar_year('per_person.first_identified_on') }} - per_person.birth_year_estimate
+        first_seen.event_on as first_seen_on,
+        first_seen.agency as first_seen_agency,
+        first_seen.source as first_seen_source,
+        first_seen.event_kind as first_seen_event_kind,
+        coalesce(sex_resolved.sex, 'unknown') as sex,
+        sex_resolved.source as sex_source,
+        nationality_resolved.nationality_iso3,
+        nationality_resolved.source as nationality_source,
+        birth_year_resolved.birth_year_estimate,
+        birth_year_resolved.source as age_source,
+        {{ calendar_year('first_identification.event_on') }} - birth_year_resolved.birth_year_estimate
             as age_at_first_identification,
-        {{ calendar_year('per_person.first_seen_on') }} - per_person.birth_year_estimate as age_at_first_seen,
+        {{ calendar_year('first_seen.event_on') }} - birth_year_resolved.birth_year_estimate as age_at_first_seen,
         cast(per_person.n_sex_values as integer) as n_sex_values,
         per_person.n_sex_values > 1 as has_sex_disagreement,
         cast(per_person.n_nationality_values as integer) as n_nationality_values,
@@ -99,6 +134,16 @@ final as (
         cast(per_person.n_agencies as integer) as n_agencies,
         cast(per_person.n_sources as integer) as n_sources
     from per_person
+    inner join first_seen_ranked as first_seen
+        on per_person.person_key = first_seen.person_key and first_seen.seen_rank = 1
+    left join identifications_ranked as first_identification
+        on per_person.person_key = first_identification.person_key and first_identification.identification_rank = 1
+    left join sex_ranked as sex_resolved
+        on per_person.person_key = sex_resolved.person_key and sex_resolved.precedence_rank = 1
+    left join nationality_ranked as nationality_resolved
+        on per_person.person_key = nationality_resolved.person_key and nationality_resolved.precedence_rank = 1
+    left join birth_year_ranked as birth_year_resolved
+        on per_person.person_key = birth_year_resolved.person_key and birth_year_resolved.precedence_rank = 1
 )
 
 select * from final

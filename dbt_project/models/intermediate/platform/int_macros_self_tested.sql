@@ -64,30 +64,6 @@ listagg_case as (
     from (select 'c' as item union all select 'a' union all select 'b') as items
 ),
 
--- first_by: the first row by (rank, tie), among the rows the condition keeps; a tie on rank goes to the
--- lower tie; a group whose rows the condition drops gives null
-first_by_cases as (
-    select
-        cast('first_by' as {{ dbt.type_string() }}) as macro_name,
-        cast(case when grp = 1 then 'tie on the first key' else 'no row kept' end as {{ dbt.type_string() }})
-            as case_name,
-        coalesce(
-            case
-                when grp = 1 then {{ first_by('item', ['rank_key', 'tie_key'], 'keep') }} = 'b'
-                else {{ first_by('item', ['rank_key', 'tie_key'], 'keep') }} is null
-            end,
-            false
-        ) as passed
-    from (
-        select 1 as grp, 'a' as item, 2 as rank_key, 'x' as tie_key, true as keep
-        union all select 1, 'b', 1, 'y', true
-        union all select 1, 'c', 1, 'z', true
-        union all select 1, 'd', 0, 'w', false
-        union all select 2, 'e', 1, 'x', false
-    ) as items
-    group by grp
-),
-
 series_case as (
     select
         cast('dbt.generate_series' as {{ dbt.type_string() }}) as macro_name,
@@ -100,8 +76,6 @@ final as (
     select * from cases
     union all
     select * from listagg_case
-    union all
-    select * from first_by_cases
     union all
     select * from series_case
 )
