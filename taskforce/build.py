@@ -125,8 +125,12 @@ def publish_duckdb(settings: Settings) -> Path:
         con.execute("checkpoint")
     target = settings.serving_path
     staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    shutil.copyfile(settings.duckdb_path, staging)
-    os.replace(staging, target)  # atomic: readers see the old file or the new one, never half of one
+    try:
+        shutil.copyfile(settings.duckdb_path, staging)
+        os.replace(staging, target)  # atomic: readers see the old file or the new one, never half of one
+    except BaseException:
+        staging.unlink(missing_ok=True)  # e.g. a full disk: no half-written copy left taking its room
+        raise
     return target
 
 

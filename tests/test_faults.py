@@ -260,6 +260,33 @@ def test_a_full_disk_during_a_duckdb_load_fails_cleanly(tmp_path: Path) -> None:
         _assert_full_disk_is_clean(settings, tmp_path, 300_000)
 
 
+def test_a_full_disk_while_publishing_keeps_the_old_copy_and_leaves_no_half_copy(tmp_path: Path) -> None:
+    """After a build, DuckDB's warehouse is copied for the dashboards. At 10M rows that copy once filled
+    the disk and its half-written file (25 GB) stayed behind. Now the old copy keeps serving and the half
+    copy is removed, as the message of a full disk promises."""
+    import duckdb
+
+    from taskforce.build import publish_duckdb
+
+    _fault_tests_allowed()
+    built = tmp_path / "w.duckdb"
+    with duckdb.connect(str(built)) as con:  # incompressible rows: the file's size is what a copy needs
+        con.execute(
+            "create table filler as select md5(i::text) || md5((i + 1)::text) as s from range(150000) as r(i)"
+        )
+    size_kb = built.stat().st_size // 1024
+    with small_tmpfs(f"{size_kb * 3 // 2}k") as disk:
+        settings = load_settings(
+            {"TASKFORCE_DATA_DIR": str(tmp_path), "TASKFORCE_WAREHOUSE_URL": f"duckdb:///{disk / 'w.duckdb'}"}
+        )
+        shutil.copyfile(built, settings.duckdb_path)
+        settings.serving_path.write_bytes(b"the copy the dashboards read")
+        with pytest.raises(OSError, match="No space left on device"):
+            publish_duckdb(settings)
+        assert sorted(p.name for p in disk.iterdir()) == ["w.duckdb", "w.serving.duckdb"]
+        assert settings.serving_path.read_bytes() == b"the copy the dashboards read"
+
+
 @pytest.mark.postgres
 def test_a_full_tablespace_during_a_postgres_load_fails_cleanly(tmp_path: Path) -> None:
     """The test database lives in a tablespace on a small tmpfs (made by the postgres superuser)."""
