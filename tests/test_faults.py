@@ -21,12 +21,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import duckdb
 import psycopg
 import pytest
 from psycopg import sql
 
 from ingest.contract import load_agencies
 from ingest.run import ingest_file
+from taskforce.build import publish_duckdb
 from taskforce.settings import PROJECT_ROOT, Settings, load_settings
 from taskforce.warehouse import connect
 from tests.expected_counts import expected_from_files
@@ -264,10 +266,6 @@ def test_a_full_disk_while_publishing_keeps_the_old_copy_and_leaves_no_half_copy
     """After a build, DuckDB's warehouse is copied for the dashboards. At 10M rows that copy once filled
     the disk and its half-written file (25 GB) stayed behind. Now the old copy keeps serving and the half
     copy is removed, as the message of a full disk promises."""
-    import duckdb
-
-    from taskforce.build import publish_duckdb
-
     _fault_tests_allowed()
     built = tmp_path / "w.duckdb"
     with duckdb.connect(str(built)) as con:  # incompressible rows: the file's size is what a copy needs
