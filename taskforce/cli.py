@@ -505,7 +505,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(
             "error: the disk that holds the warehouse is full (No space left on device). What was being "
             "written was rolled back and nothing of it was kept; what was committed before is intact. Free "
-            "space, then run the same command again (files already loaded are skipped).",
+            "space, then run the same command again (an ingest skips the files already loaded).",
             file=sys.stderr,
         )
         return 4
