@@ -9,7 +9,6 @@ in with an atomic rename. A failed build publishes nothing, so dashboards keep t
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from ingest.contract import load_registry
 from ingest.load import ensure_raw_table
+from taskforce.files import replaced_atomically
 from taskforce.registry import sync_registry
 from taskforce.settings import Settings
 from taskforce.warehouse import connect
@@ -124,13 +124,8 @@ def publish_duckdb(settings: Settings) -> Path:
     with duckdb.connect(str(settings.duckdb_path)) as con:
         con.execute("checkpoint")
     target = settings.serving_path
-    staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
+    with replaced_atomically(target) as staging:
         shutil.copyfile(settings.duckdb_path, staging)
-        os.replace(staging, target)  # atomic: readers see the old file or the new one, never half of one
-    except BaseException:
-        staging.unlink(missing_ok=True)  # e.g. a full disk: no half-written copy left taking its room
-        raise
     return target
 
 

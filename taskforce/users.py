@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from taskforce.files import replaced_atomically
 from taskforce.settings import Settings
 
 USERS_FILE_VARIABLE = "TASKFORCE_USERS_FILE"
@@ -193,14 +194,13 @@ class UserStore:
                 for name, user in sorted(users.items())
             },
         }
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
-            json.dump(payload, out, indent=2)
-            out.write("\n")
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, self.path)  # readers see the old store or the new one, never half of one
+        with replaced_atomically(self.path) as temporary:
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+                json.dump(payload, out, indent=2)
+                out.write("\n")
+                out.flush()
+                os.fsync(out.fileno())
 
     def add(
         self,
