@@ -82,6 +82,7 @@ LONG_MODULES = (
     "test_cli.py",  # `taskforce demo` end to end
     "test_pipeline.py",
     "test_bench_harness.py",
+    "test_dashboards_during_build.py",  # a whole `taskforce build` while the pages are asked
     "test_data_quality.py",
     "test_retention.py",
     "test_access_control.py",

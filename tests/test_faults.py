@@ -1,7 +1,8 @@
 """Faults on a real PostgreSQL and a real DuckDB file, bounded in time and on loopback only
 (shared reference reliability.md, section 6): a server restart in the middle of an ingest, a full disk
-during a load, dashboards across a server restart, and dashboards during a DuckDB build.
-(A loader killed mid-file and two concurrent ingests are in tests/test_ingest_safety.py.)
+during a load or while publishing, and dashboards across a server restart. (A loader killed mid-file and
+two concurrent ingests are in tests/test_ingest_safety.py; dashboards during a DuckDB build, which needs
+neither root nor a restart, in tests/test_dashboards_during_build.py.)
 
 Restarting PostgreSQL disturbs everyone using the server, and mounting a small tmpfs needs root, so
 these tests run only as root and when asked: TASKFORCE_FAULT_TESTS=1, or in CI (CI=true, where .ci/run
@@ -26,15 +27,12 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from ingest.contract import load_agencies
 from ingest.run import ingest_file
 from taskforce.build import publish_duckdb
 from taskforce.settings import PROJECT_ROOT, Settings, load_settings
 from taskforce.warehouse import connect
 from tests.expected_counts import expected_from_files
 from tests.test_dashboard_login import (
-    DashboardWarehouse,
-    add_users,
     dashboard_warehouse,
     metrics,
     new_app,
@@ -342,58 +340,3 @@ def test_a_full_tablespace_during_a_postgres_load_fails_cleanly(tmp_path: Path) 
             with psycopg.connect(admin_url, autocommit=True) as con:
                 con.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
             as_postgres(f"drop tablespace if exists {name}")
-
-
-# --- DuckDB: dashboards keep serving during a build ------------------------------------------------------
-
-
-def test_dashboards_keep_serving_during_a_duckdb_build(
-    request: pytest.FixtureRequest,
-    tmp_path: Path,
-    tmp_path_factory: pytest.TempPathFactory,
-    demo_paths: list[Path],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """On a copy of the demo warehouse (so the shared one is not rebuilt under other tests)."""
-    source = dashboard_warehouse("duckdb", tmp_path_factory, demo_paths, request.config).settings
-    settings = load_settings(
-        {"TASKFORCE_DATA_DIR": str(tmp_path), "TASKFORCE_WAREHOUSE_URL": f"duckdb:///{tmp_path / 'w.duckdb'}"}
-    )
-    shutil.copy(source.duckdb_path, settings.duckdb_path)
-    shutil.copy(source.serving_path, settings.serving_path)
-    agency = next(iter(load_agencies()))
-    passwords = add_users(settings, agency)
-    served = DashboardWarehouse(
-        settings,
-        {"TASKFORCE_DATA_DIR": str(tmp_path), "TASKFORCE_WAREHOUSE_URL": settings.warehouse_url},
-        passwords,
-        agency,
-    )
-    use_env(served, monkeypatch)
-    app = new_app()
-    app.run()
-    app = sign_in(app, "coord", passwords["coord"])
-    expected = f"{expected_from_files(demo_paths).identified_persons(2006, 2010):,}"
-    assert metrics(app)["Victims identified"] == expected
-    log = tmp_path / "build.log"  # a file, not a pipe: dbt's output would fill a pipe nobody reads yet
-    with log.open("wb") as out:
-        builder = subprocess.Popen(
-            [*TASKFORCE, "build"], env=_env(settings), cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT
-        )
-    served_during_build = 0
-    deadline = time.monotonic() + 900
-    try:
-        while builder.poll() is None and time.monotonic() < deadline:
-            app.run()
-            assert not app.exception, app.exception
-            assert metrics(app)["Victims identified"] == expected  # the previous build, whole
-            served_during_build += builder.poll() is None
-            time.sleep(1)
-    finally:
-        if builder.poll() is None:
-            builder.kill()
-        builder.wait(timeout=60)
-    assert builder.returncode == 0, log.read_text(errors="replace")[-3000:]
-    assert served_during_build >= 2, "the build ended before the dashboards could be asked"
-    app.run()
-    assert metrics(app)["Victims identified"] == expected  # and the new build, whole
