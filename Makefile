@@ -27,10 +27,23 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check .
 
 # Two workers (two cores; the suite is mostly dbt builds and browsers), one test file per worker so a
-# module's warehouse is built once. The fault tests restart PostgreSQL and fill disks: they run alone.
+# module's warehouse is built once. The fault tests restart PostgreSQL and fill disks: given a server of
+# their own (TASKFORCE_FAULT_POSTGRES_URL, which .ci/run sets up) they run beside the suite, else after it.
+SUITE := $(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder --durations=15 --ignore=tests/test_faults.py
 test: lint
-	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder --durations=15 --ignore=tests/test_faults.py
+ifdef TASKFORCE_FAULT_POSTGRES_URL
+	@log=$$(mktemp); \
+	TASKFORCE_TEST_POSTGRES_URL="$(TASKFORCE_FAULT_POSTGRES_URL)" $(BIN)/pytest -p no:cacheprovider \
+		--basetemp="$$(mktemp -d)" tests/test_faults.py >"$$log" 2>&1 & faults=$$!; \
+	trap 'kill $$faults 2>/dev/null' INT TERM; \
+	$(SUITE); suite=$$?; \
+	wait $$faults; faults=$$?; \
+	echo "--- tests/test_faults.py, run beside the suite on its own PostgreSQL ---"; cat "$$log"; rm -f "$$log"; \
+	exit $$((suite || faults))
+else
+	$(SUITE)
 	$(BIN)/pytest tests/test_faults.py
+endif
 
 # PostgreSQL is measured when TASKFORCE_BENCH_POSTGRES_URL is set (a role that may create databases), e.g.
 #   make bench TASKFORCE_BENCH_POSTGRES_URL=postgresql://taskforce:taskforce@127.0.0.1:5432/postgres
