@@ -38,8 +38,8 @@ def dbt_executable() -> str:
     return str(beside_python) if beside_python.exists() else (shutil.which("dbt") or "dbt")
 
 
-def dbt_command(settings: Settings, *args: str) -> list[str]:
-    project = settings.dbt_project_dir
+def dbt_command(settings: Settings, *args: str, project: Path | None = None) -> list[str]:
+    project = project or settings.dbt_project_dir
     return [dbt_executable(), *args, "--project-dir", str(project), "--profiles-dir", str(project)]
 
 
@@ -57,8 +57,11 @@ def duckdb_temp_limit(free_bytes: int, warehouse_bytes: int) -> str:
     return f"{max(room, 2**30) // 2**20}MiB"  # DuckDB: MB is 10^6 bytes, MiB 2^20
 
 
-def run_dbt(settings: Settings, *args: str, quiet: bool = False) -> subprocess.CompletedProcess[str]:
-    """Run dbt with the warehouse URL in its environment; artifacts go under the data folder per engine."""
+def run_dbt(
+    settings: Settings, *args: str, quiet: bool = False, project: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run dbt with the warehouse URL in its environment; artifacts go under the data folder per engine.
+    ``project``: another dbt project folder with its profiles.yml (default: the warehouse's)."""
     env = settings.dbt_env()
     if settings.engine == "duckdb" and not env.get(TEMP_LIMIT_VARIABLE):
         folder = settings.duckdb_path.parent
@@ -70,12 +73,12 @@ def run_dbt(settings: Settings, *args: str, quiet: bool = False) -> subprocess.C
     env["DBT_LOG_PATH"] = str(artifacts / "logs")
     env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
     return subprocess.run(
-        dbt_command(settings, *args),
+        dbt_command(settings, *args, project=project),
         env=env,
         text=True,
         check=False,
         capture_output=quiet,
-        cwd=settings.dbt_project_dir,
+        cwd=project or settings.dbt_project_dir,
     )
 
 

@@ -132,19 +132,46 @@ def test_duckdb_temporary_folder_limit() -> None:
     assert duckdb_temp_limit(gib, 2 * gib) == "1024MiB"
 
 
-def test_dbt_runs_duckdb_with_its_temporary_folder_capped(
-    empty_duckdb: Settings, monkeypatch: pytest.MonkeyPatch
+def test_every_model_runs_with_the_temporary_folder_capped(
+    empty_duckdb: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Without a cap DuckDB may fill 90 % of the free disk with temporary files (a 10M build did)."""
+    """Without a cap DuckDB may fill 90 % of the free disk with temporary files (a 10M build did). The
+    cap is set once per run (on-run-start); a model of a copy of the project, run after it on another
+    connection, reads it back."""
     monkeypatch.delenv(TEMP_LIMIT_VARIABLE, raising=False)
-    query = "select current_setting('max_temp_directory_size') as cap"
-    shown = run_dbt(empty_duckdb, "show", "--inline", query, "--output", "json", quiet=True)
-    assert shown.returncode == 0, shown.stdout[-2000:]
-    cap = json.loads(shown.stdout[shown.stdout.index("{") :])["show"][0]["cap"]
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT, project, ignore=shutil.ignore_patterns("target", "logs"))
+    probe = "{{ config(materialized='table') }}\nselect current_setting('max_temp_directory_size') as cap\n"
+    (project / "models" / "zz_cap_probe.sql").write_text(probe)
+    done = run_dbt(empty_duckdb, "run", "--select", "zz_cap_probe", quiet=True, project=project)
+    assert done.returncode == 0, done.stdout[-2000:]
+    with connect(empty_duckdb) as wh:
+        [schema] = [
+            r[0]
+            for r in wh.fetchall(
+                "select table_schema from information_schema.tables where table_name = 'zz_cap_probe'"
+            )
+        ]
+        [(cap,)] = wh.fetchall(f'select cap from "{schema}".zz_cap_probe')
     number, unit = cap.split()
     expected = int(duckdb_temp_limit(shutil.disk_usage(empty_duckdb.data_dir).free, 0).removesuffix("MiB"))
-    assert unit == "GiB"
+    assert unit == "GiB", cap
     assert abs(float(number) * 1024 - expected) < 1024  # the free disk moves a little meanwhile
+
+
+def test_a_new_temporary_folder_cap_does_not_make_dbt_reparse_the_project(
+    empty_duckdb: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cap follows the free disk, so it differs between any two builds. As a profile setting it made
+    dbt reparse the whole project on every build (about 5 s of each)."""
+    for cap in ("1000MiB", "2000MiB"):
+        monkeypatch.setenv(TEMP_LIMIT_VARIABLE, cap)
+        done = run_dbt(empty_duckdb, "parse", quiet=True)
+        assert done.returncode == 0, done.stdout[-2000:]
+    log = (empty_duckdb.data_dir / "dbt" / "duckdb" / "logs" / "dbt.log").read_text(encoding="utf-8")
+    first, second = log.split("Running with dbt=")[-2:]
+    assert "Starting full parse" in first  # no saved parse yet
+    assert "Unable to do partial parsing" not in second and "Starting full parse" not in second
 
 
 def test_build_before_the_first_extract_passes(empty_duckdb: Settings) -> None:
