@@ -161,7 +161,7 @@ def _postgres_warehouse(
         ) as wh:
             for path in demo_paths:
                 assert ingest_file(wh, path).outcome == "loaded"
-        outcome = build(settings, quiet=True)
+        outcome = build(settings, quiet=True, unit_tests=False)  # they run in the shared demo build
         assert outcome.ok, outcome.message
     env_vars = {
         "TASKFORCE_DATA_DIR": str(data_dir),
