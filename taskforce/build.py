@@ -62,6 +62,7 @@ def run_dbt(
 ) -> subprocess.CompletedProcess[str]:
     """Run dbt with the warehouse URL in its environment; artifacts go under the data folder per engine.
     ``project``: another dbt project folder with its profiles.yml (default: the warehouse's)."""
+    project = project or settings.dbt_project_dir
     env = settings.dbt_env()
     if settings.engine == "duckdb" and not env.get(TEMP_LIMIT_VARIABLE):
         folder = settings.duckdb_path.parent
@@ -78,7 +79,7 @@ def run_dbt(
         text=True,
         check=False,
         capture_output=quiet,
-        cwd=project or settings.dbt_project_dir,
+        cwd=project,
     )
 
 

@@ -199,7 +199,11 @@ def _set_up(
         return _postgres_warehouse(factory, demo_paths, config)
     from tests.conftest import built_warehouse
 
-    settings = built_warehouse("duckdb", factory, demo_paths)
+    return duckdb_dashboard_warehouse(built_warehouse("duckdb", factory, demo_paths))
+
+
+def duckdb_dashboard_warehouse(settings: Settings) -> DashboardWarehouse:
+    """A DuckDB warehouse served to dashboards: its settings and the demo users."""
     agency = next(iter(load_agencies()))
     env_vars = {
         "TASKFORCE_DATA_DIR": str(settings.data_dir),

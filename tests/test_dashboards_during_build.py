@@ -13,13 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from ingest.contract import load_agencies
 from taskforce.settings import PROJECT_ROOT, load_settings
 from tests.expected_counts import expected_from_files
 from tests.test_dashboard_login import (
-    DashboardWarehouse,
-    add_users,
     dashboard_warehouse,
+    duckdb_dashboard_warehouse,
     metrics,
     new_app,
     sign_in,
@@ -43,18 +41,11 @@ def test_dashboards_keep_serving_during_a_duckdb_build(
     )
     shutil.copy(source.duckdb_path, settings.duckdb_path)
     shutil.copy(source.serving_path, settings.serving_path)
-    agency = next(iter(load_agencies()))
-    passwords = add_users(settings, agency)
-    served = DashboardWarehouse(
-        settings,
-        {"TASKFORCE_DATA_DIR": str(tmp_path), "TASKFORCE_WAREHOUSE_URL": settings.warehouse_url},
-        passwords,
-        agency,
-    )
+    served = duckdb_dashboard_warehouse(settings)
     use_env(served, monkeypatch)
     app = new_app()
     app.run()
-    app = sign_in(app, "coord", passwords["coord"])
+    app = sign_in(app, "coord", served.passwords["coord"])
     expected = f"{expected_from_files(demo_paths).identified_persons(2006, 2010):,}"
     assert metrics(app)["Victims identified"] == expected
     log = tmp_path / "build.log"  # a file, not a pipe: dbt's output would fill a pipe nobody reads yet
